@@ -1,0 +1,91 @@
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Config } from './config.ts';
+import type { Deps } from './deps.ts';
+import { authPlugin } from './plugins/auth.ts';
+import { docsPlugin } from './plugins/docs.ts';
+import { errorsPlugin } from './plugins/errors.ts';
+import { webPlugin } from './plugins/web.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { bombRoutes } from './routes/bombs.ts';
+import { eventRoutes } from './routes/events.ts';
+import { healthRoutes } from './routes/health.ts';
+import { sessionRoutes } from './routes/session.ts';
+
+export const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+export interface BuildOptions {
+  config: Pick<Config, 'publicOrigins' | 'secureCookies' | 'trustProxy' | 'logLevel'>;
+  /** Where the built board lives; omitted in API tests. */
+  webRoot?: string;
+  /** A pino logger, or false for none (tests). */
+  logger?: boolean;
+}
+
+/** The only way to make an app: production, tests and benchmarks all come through here. */
+export async function buildApp(deps: Deps, options: BuildOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const app = Fastify({
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            redact: [
+              'req.headers.cookie',
+              'req.headers.authorization',
+              'req.headers["idempotency-key"]',
+              'res.headers["set-cookie"]',
+            ],
+            ...(process.stdout.isTTY && { transport: { target: 'pino-pretty', options: { singleLine: true } } }),
+          },
+    bodyLimit: 1024 * 1024,
+    requestTimeout: 30_000,
+    connectionTimeout: 30_000,
+    trustProxy: config.trustProxy ?? false,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    genReqId: () => crypto.randomUUID(),
+    routerOptions: { maxParamLength: 200 },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // JSON only: a text/plain or form body is what a cross-site form would send.
+  app.removeContentTypeParser('text/plain');
+
+  await app.register(errorsPlugin);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        connectSrc: ["'self'", ...config.publicOrigins.map((o) => o.replace(/^http/, 'ws'))],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        imgSrc: ["'self'", 'data:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        // Over plain http on a LAN this directive blanks the page (SETUP.md).
+        upgradeInsecureRequests: config.secureCookies ? [] : null,
+      },
+    },
+    hsts: config.secureCookies,
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(cookie);
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(docsPlugin);
+  await app.register(authPlugin, { deps, origins: config.publicOrigins });
+
+  await app.register(healthRoutes, { deps });
+  await app.register(sessionRoutes, { deps, secureCookies: config.secureCookies });
+  await app.register(adminRoutes, { deps });
+  await app.register(bombRoutes, { deps });
+  await app.register(eventRoutes, { deps });
+
+  if (options.webRoot) await app.register(webPlugin, { root: options.webRoot });
+  return app;
+}

@@ -1,0 +1,77 @@
+import { departmentMembers, departments, people } from '@defuse/drizzle';
+import type { CreateDepartment, Department, UpdateDepartment } from '@defuse/shared';
+import { eq, inArray } from 'drizzle-orm';
+import type { DbOrTx, Tx } from '../db/types.ts';
+import type { Deps } from '../deps.ts';
+import { DomainError, invalidField, notFound } from '../errors.ts';
+import { getDepartment } from '../queries/departments.ts';
+
+async function assertPeopleExist(db: DbOrTx, ids: string[], path: string) {
+  if (ids.length === 0) return;
+  const found = await db.select({ id: people.id }).from(people).where(inArray(people.id, ids));
+  const known = new Set(found.map((p) => p.id));
+  const missing = ids.find((id) => !known.has(id));
+  if (missing) throw invalidField(path, `No person ${missing}`);
+}
+
+async function assertSlugFree(db: DbOrTx, slug: string, exceptId?: string) {
+  const [row] = await db.select({ id: departments.id }).from(departments).where(eq(departments.slug, slug));
+  if (row && row.id !== exceptId)
+    throw new DomainError('conflict', 'Slug already in use', [{ path: 'slug', message: 'Slug already in use' }]);
+}
+
+/** Leads are members too; the two lists are merged into one membership set. */
+async function replaceMembers(tx: Tx, departmentId: string, leadIds: string[], memberIds: string[]) {
+  await assertPeopleExist(tx, leadIds, 'leadIds');
+  await assertPeopleExist(tx, memberIds, 'memberIds');
+  await tx.delete(departmentMembers).where(eq(departmentMembers.departmentId, departmentId));
+  const leads = new Set(leadIds);
+  const all = new Set([...leadIds, ...memberIds]);
+  if (all.size > 0) {
+    await tx
+      .insert(departmentMembers)
+      .values([...all].map((personId) => ({ departmentId, personId, isLead: leads.has(personId) })));
+  }
+}
+
+export async function createDepartment(
+  { db, clock }: Pick<Deps, 'db' | 'clock'>,
+  input: CreateDepartment,
+): Promise<Department> {
+  const id = await db.transaction(async (tx) => {
+    await assertSlugFree(tx, input.slug);
+    const [row] = await tx
+      .insert(departments)
+      .values({ name: input.name, slug: input.slug, webhookUrl: input.webhookUrl ?? null, createdAt: clock.now() })
+      .returning({ id: departments.id });
+    if (!row) throw new Error('insert returned no row');
+    await replaceMembers(tx, row.id, input.leadIds, input.memberIds);
+    return row.id;
+  });
+  const department = await getDepartment(db, id);
+  if (!department) throw new Error('department vanished');
+  return department;
+}
+
+export async function updateDepartment(
+  { db }: Pick<Deps, 'db'>,
+  { id, patch }: { id: string; patch: UpdateDepartment },
+): Promise<Department> {
+  await db.transaction(async (tx) => {
+    const current = await getDepartment(tx, id);
+    if (!current) throw notFound('No such department');
+    if (patch.slug) await assertSlugFree(tx, patch.slug, id);
+    const changes = {
+      ...(patch.name !== undefined && { name: patch.name }),
+      ...(patch.slug !== undefined && { slug: patch.slug }),
+      ...(patch.webhookUrl !== undefined && { webhookUrl: patch.webhookUrl }),
+    };
+    if (Object.keys(changes).length > 0) await tx.update(departments).set(changes).where(eq(departments.id, id));
+    if (patch.leadIds !== undefined || patch.memberIds !== undefined) {
+      await replaceMembers(tx, id, patch.leadIds ?? current.leadIds, patch.memberIds ?? current.memberIds);
+    }
+  });
+  const department = await getDepartment(db, id);
+  if (!department) throw notFound('No such department');
+  return department;
+}

@@ -1,0 +1,95 @@
+import { departmentMembers, departments, people, sessions } from '@defuse/drizzle';
+import type { CreatePerson, Person, UpdatePerson } from '@defuse/shared';
+import { and, eq, inArray, notInArray } from 'drizzle-orm';
+import { hashPassword } from '../auth/passwords.ts';
+import type { DbOrTx } from '../db/types.ts';
+import type { Deps } from '../deps.ts';
+import { DomainError, invalidField, notFound } from '../errors.ts';
+import { getPerson } from '../queries/people.ts';
+
+async function assertDepartmentsExist(db: DbOrTx, ids: string[], path: string) {
+  if (ids.length === 0) return;
+  const found = await db.select({ id: departments.id }).from(departments).where(inArray(departments.id, ids));
+  const known = new Set(found.map((d) => d.id));
+  const missing = ids.find((id) => !known.has(id));
+  if (missing) throw invalidField(path, `No department ${missing}`);
+}
+
+async function assertEmailFree(db: DbOrTx, email: string, exceptId?: string) {
+  const [row] = await db.select({ id: people.id }).from(people).where(eq(people.email, email));
+  if (row && row.id !== exceptId)
+    throw new DomainError('conflict', 'Email already in use', [{ path: 'email', message: 'Email already in use' }]);
+}
+
+export async function createPerson({ db, clock }: Pick<Deps, 'db' | 'clock'>, input: CreatePerson): Promise<Person> {
+  const passwordHash = await hashPassword(input.password);
+  const id = await db.transaction(async (tx) => {
+    await assertEmailFree(tx, input.email);
+    await assertDepartmentsExist(tx, input.departmentIds, 'departmentIds');
+    const [row] = await tx
+      .insert(people)
+      .values({
+        name: input.name,
+        email: input.email,
+        role: input.role,
+        locale: input.locale ?? 'ja',
+        passwordHash,
+        createdAt: clock.now(),
+      })
+      .returning({ id: people.id });
+    if (!row) throw new Error('insert returned no row');
+    if (input.departmentIds.length > 0) {
+      await tx
+        .insert(departmentMembers)
+        .values([...new Set(input.departmentIds)].map((departmentId) => ({ departmentId, personId: row.id })));
+    }
+    return row.id;
+  });
+  const person = await getPerson(db, id);
+  if (!person) throw new Error('person vanished');
+  return person;
+}
+
+export async function updatePerson(
+  { db, clock }: Pick<Deps, 'db' | 'clock'>,
+  { id, patch }: { id: string; patch: UpdatePerson },
+): Promise<Person> {
+  const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
+  await db.transaction(async (tx) => {
+    const [existing] = await tx.select({ id: people.id }).from(people).where(eq(people.id, id)).for('update');
+    if (!existing) throw notFound('No such person');
+    if (patch.email) await assertEmailFree(tx, patch.email, id);
+    const changes = {
+      ...(patch.name !== undefined && { name: patch.name }),
+      ...(patch.email !== undefined && { email: patch.email }),
+      ...(patch.role !== undefined && { role: patch.role }),
+      ...(patch.locale !== undefined && { locale: patch.locale }),
+      ...(passwordHash !== undefined && { passwordHash }),
+      ...(patch.disabled !== undefined && { disabledAt: patch.disabled ? clock.now() : null }),
+    };
+    if (Object.keys(changes).length > 0) await tx.update(people).set(changes).where(eq(people.id, id));
+    // Disabling a person or changing their password ends every session they hold.
+    if (patch.disabled || passwordHash) await tx.delete(sessions).where(eq(sessions.personId, id));
+    if (patch.departmentIds) {
+      const wanted = [...new Set(patch.departmentIds)];
+      await assertDepartmentsExist(tx, wanted, 'departmentIds');
+      await tx
+        .delete(departmentMembers)
+        .where(
+          and(
+            eq(departmentMembers.personId, id),
+            wanted.length > 0 ? notInArray(departmentMembers.departmentId, wanted) : undefined,
+          ),
+        );
+      if (wanted.length > 0) {
+        await tx
+          .insert(departmentMembers)
+          .values(wanted.map((departmentId) => ({ departmentId, personId: id })))
+          .onConflictDoNothing();
+      }
+    }
+  });
+  const person = await getPerson(db, id);
+  if (!person) throw notFound('No such person');
+  return person;
+}

@@ -1,0 +1,118 @@
+import { apiTokens, people, sessions, signInAttempts } from '@defuse/drizzle';
+import type { Person, SignIn } from '@defuse/shared';
+import { and, count, eq, gt, isNull } from 'drizzle-orm';
+import { hashPassword, verifyPassword } from '../auth/passwords.ts';
+import {
+  API_TOKEN_PREFIX,
+  hashToken,
+  newToken,
+  SESSION_ABSOLUTE_SECONDS,
+  SESSION_IDLE_SECONDS,
+} from '../auth/tokens.ts';
+import type { DbOrTx } from '../db/types.ts';
+import type { Deps } from '../deps.ts';
+import { addSeconds } from '../domain/deadlines.ts';
+import { DomainError } from '../errors.ts';
+import { getPerson, loadViewer } from '../queries/people.ts';
+import type { Viewer } from '../viewer.ts';
+
+/** Failed sign-ins allowed per account and per address in the window, shared by every instance. */
+export const SIGN_IN_LIMITS = { perAccount: 10, perAddress: 50, windowSeconds: 15 * 60 };
+
+export async function signIn(
+  { db, clock }: Pick<Deps, 'db' | 'clock'>,
+  { credentials, address }: { credentials: SignIn; address: string },
+): Promise<{ token: string; person: Person }> {
+  const now = clock.now();
+  const email = credentials.email.trim().toLowerCase();
+  const since = addSeconds(now, -SIGN_IN_LIMITS.windowSeconds);
+  const [byAccount] = await db
+    .select({ n: count() })
+    .from(signInAttempts)
+    .where(and(eq(signInAttempts.email, email), eq(signInAttempts.ok, false), gt(signInAttempts.at, since)));
+  const [byAddress] = await db
+    .select({ n: count() })
+    .from(signInAttempts)
+    .where(and(eq(signInAttempts.address, address), eq(signInAttempts.ok, false), gt(signInAttempts.at, since)));
+  if ((byAccount?.n ?? 0) >= SIGN_IN_LIMITS.perAccount || (byAddress?.n ?? 0) >= SIGN_IN_LIMITS.perAddress) {
+    throw new DomainError('rate_limited', 'Too many failed sign-ins. Try again in a few minutes.');
+  }
+  const [row] = await db.select().from(people).where(eq(people.email, email));
+  const ok = await verifyPassword(row?.passwordHash ?? null, credentials.password);
+  await db.insert(signInAttempts).values({ email, address, at: now, ok: ok && !row?.disabledAt });
+  if (!row || !ok || row.disabledAt) {
+    throw new DomainError('invalid_credentials', 'Email or password is wrong');
+  }
+  const token = newToken();
+  await db.insert(sessions).values({
+    tokenHash: hashToken(token),
+    personId: row.id,
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt: addSeconds(now, SESSION_ABSOLUTE_SECONDS),
+  });
+  const person = await getPerson(db, row.id);
+  if (!person) throw new Error('person vanished during sign-in');
+  return { token, person };
+}
+
+export async function signOut(db: DbOrTx, token: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token)));
+}
+
+/** The viewer behind a session cookie, or null when it is unknown, idle too long, expired or disabled. */
+export async function resolveSession(
+  { db, clock }: Pick<Deps, 'db' | 'clock'>,
+  token: string,
+): Promise<{ viewer: Viewer; sessionId: string } | null> {
+  const now = clock.now();
+  const [row] = await db
+    .select({ session: sessions, person: people })
+    .from(sessions)
+    .innerJoin(people, eq(people.id, sessions.personId))
+    .where(eq(sessions.tokenHash, hashToken(token)));
+  if (!row || row.person.disabledAt) return null;
+  const idleEnd = addSeconds(row.session.lastSeenAt, SESSION_IDLE_SECONDS);
+  if (row.session.expiresAt <= now || idleEnd <= now) {
+    await db.delete(sessions).where(eq(sessions.id, row.session.id));
+    return null;
+  }
+  // Touch at most once a minute: a busy board should not write on every read.
+  if (now.getTime() - row.session.lastSeenAt.getTime() > 60_000) {
+    await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, row.session.id));
+  }
+  return { viewer: await loadViewer(db, row.person), sessionId: row.session.id };
+}
+
+export async function resolveApiToken(
+  { db, clock }: Pick<Deps, 'db' | 'clock'>,
+  token: string,
+): Promise<Viewer | null> {
+  if (!token.startsWith(API_TOKEN_PREFIX)) return null;
+  const [row] = await db
+    .select({ token: apiTokens, person: people })
+    .from(apiTokens)
+    .innerJoin(people, eq(people.id, apiTokens.personId))
+    .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt)));
+  if (!row || row.person.disabledAt) return null;
+  const now = clock.now();
+  if (!row.token.lastUsedAt || now.getTime() - row.token.lastUsedAt.getTime() > 60_000) {
+    await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.token.id));
+  }
+  return loadViewer(db, row.person);
+}
+
+export async function createApiToken(
+  { db, clock }: Pick<Deps, 'db' | 'clock'>,
+  { viewer, name }: { viewer: Viewer; name: string },
+): Promise<{ id: string; token: string }> {
+  const token = newToken(API_TOKEN_PREFIX);
+  const [row] = await db
+    .insert(apiTokens)
+    .values({ personId: viewer.id, name, tokenHash: hashToken(token), createdAt: clock.now() })
+    .returning({ id: apiTokens.id });
+  if (!row) throw new Error('insert returned no row');
+  return { id: row.id, token };
+}
+
+export { hashPassword };

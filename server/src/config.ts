@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+/** The one place that reads process.env. A bad value stops the start with a message. */
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DEFUSE_SEED: z.enum(['demo', 'none']).optional(),
+  DEFUSE_ADMIN_EMAIL: z.email().optional(),
+  DEFUSE_ADMIN_PASSWORD: z.string().min(8).max(256).optional(),
+  PUBLIC_ORIGIN: z.string().optional(),
+  /** Set when the server sits behind a TLS-terminating proxy at this address: cookies become Secure. */
+  TRUST_PROXY: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  seed: 'demo' | 'none';
+  bootstrapAdmin: { email: string; password: string } | undefined;
+  publicOrigins: string[];
+  trustProxy: string | undefined;
+  secureCookies: boolean;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+};
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if ((e.DEFUSE_ADMIN_EMAIL === undefined) !== (e.DEFUSE_ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError('Invalid configuration: set both DEFUSE_ADMIN_EMAIL and DEFUSE_ADMIN_PASSWORD, or neither');
+  }
+  const origins = (e.PUBLIC_ORIGIN ?? `http://localhost:${e.PORT},http://127.0.0.1:${e.PORT}`)
+    .split(',')
+    .map((o) => o.trim().replace(/\/$/, ''))
+    .filter((o) => o !== '');
+  for (const o of origins) {
+    if (!/^https?:\/\/[^/]+$/.test(o))
+      throw new ConfigError(`Invalid configuration:\n  PUBLIC_ORIGIN: ${o} is not an origin`);
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    seed: e.DEFUSE_SEED ?? (e.DATABASE_URL ? 'none' : 'demo'),
+    bootstrapAdmin:
+      e.DEFUSE_ADMIN_EMAIL && e.DEFUSE_ADMIN_PASSWORD
+        ? { email: e.DEFUSE_ADMIN_EMAIL.toLowerCase(), password: e.DEFUSE_ADMIN_PASSWORD }
+        : undefined,
+    publicOrigins: origins,
+    trustProxy: e.TRUST_PROXY,
+    secureCookies: origins.every((o) => o.startsWith('https://')),
+    logLevel: e.LOG_LEVEL,
+  };
+}

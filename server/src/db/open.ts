@@ -1,0 +1,79 @@
+import { fileURLToPath } from 'node:url';
+import * as schema from '@defuse/drizzle';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import { lockDataDir } from './data-dir-lock.ts';
+import type { DatabaseKind, Db } from './types.ts';
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../drizzle/migrations', import.meta.url));
+
+/** An open database: the drizzle handle plus what only the owner of the connection can do. */
+export interface Database {
+  db: Db;
+  kind: DatabaseKind;
+  /** postgres.js client, for LISTEN/NOTIFY; absent on PGlite. */
+  pg?: postgres.Sql;
+  /** PGlite instance, for in-process LISTEN; absent on PostgreSQL. */
+  pglite?: PGlite;
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function openPglite(client: PGlite, release: () => void = () => {}): Database {
+  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'pglite',
+    pglite: client,
+    migrate: () => migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: MIGRATIONS_FOLDER }),
+    async close() {
+      await client.close();
+      release();
+    },
+  };
+}
+
+/** The embedded database in `dir`, held with an exclusive lock. Durability stays on: a 2xx is on disk. */
+export async function openEmbedded(dir: string): Promise<Database> {
+  const release = lockDataDir(dir);
+  try {
+    const client = await PGlite.create({ dataDir: dir, relaxedDurability: false });
+    return openPglite(client, release);
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+export function openPostgres(url: string, options: { max?: number } = {}): Database {
+  const client = postgres(url, { max: options.max ?? 10, onnotice: () => {}, connect_timeout: 10 });
+  const db = drizzlePostgres({ client, schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'postgres',
+    pg: client,
+    async migrate() {
+      // Several instances may start at once: one migrates, the others wait and find nothing to do.
+      const reserved = await client.reserve();
+      try {
+        await reserved`select pg_advisory_lock(7234001)`;
+        await migratePostgres(drizzlePostgres({ client, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+      } finally {
+        await reserved`select pg_advisory_unlock(7234001)`.catch(() => {});
+        reserved.release();
+      }
+    },
+    async close() {
+      await client.end({ timeout: 5 });
+    },
+  };
+}
+
+export async function pingDatabase(db: Db): Promise<void> {
+  await db.execute(sql`select 1`);
+}

@@ -1,0 +1,21 @@
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import type { Database } from './db/open.ts';
+import type { DatabaseKind, Db } from './db/types.ts';
+
+/** After a change commits, whoever serves live clients is told a new event exists. */
+export interface ChangeSignal {
+  committed(lastSeq: number): void;
+}
+
+export interface Deps {
+  db: Db;
+  dbKind: DatabaseKind;
+  clock: Clock;
+  signal: ChangeSignal;
+}
+
+export interface AppDeps extends Deps {
+  config: Config;
+  database: Database;
+}

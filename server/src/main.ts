@@ -1,0 +1,53 @@
+import { buildApp, WEB_ROOT } from './app.ts';
+import { systemClock } from './clock.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { DataDirLockedError } from './db/data-dir-lock.ts';
+import { type Database, openEmbedded, openPostgres } from './db/open.ts';
+import { LocalSignal } from './live/local-signal.ts';
+import { bootstrapAdmin, isEmpty } from './seed/bootstrap.ts';
+import { DEMO_PASSWORD, seedDemo } from './seed/demo.ts';
+
+/** config → database → migrations → seed → app → listen; SIGTERM closes everything in order. */
+async function main() {
+  const config = loadConfig(process.env);
+  const database: Database = config.databaseUrl ? openPostgres(config.databaseUrl) : await openEmbedded(config.dataDir);
+  await database.migrate();
+
+  const deps = { db: database.db, dbKind: database.kind, clock: systemClock, signal: new LocalSignal() };
+  const app = await buildApp(deps, { config, webRoot: WEB_ROOT });
+
+  if (config.bootstrapAdmin && (await bootstrapAdmin(deps, config.bootstrapAdmin))) {
+    app.log.info({ email: config.bootstrapAdmin.email }, 'bootstrap admin created');
+  }
+  if (config.seed === 'demo' && (await isEmpty(database.db))) {
+    const signIns = await seedDemo(deps);
+    app.log.info('demo workspace seeded');
+    process.stdout.write(
+      `\nDemo sign-ins (password "${DEMO_PASSWORD}"):\n${signIns.map((s) => `  ${s.role.padEnd(6)} ${s.email}`).join('\n')}\n\n`,
+    );
+  }
+
+  let closing = false;
+  const close = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void close('SIGTERM'));
+  process.on('SIGINT', () => void close('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info(`Defuse on ${database.kind} at http://${config.host}:${config.port}`);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof DataDirLockedError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`Defuse failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

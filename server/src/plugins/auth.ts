@@ -1,0 +1,100 @@
+import '@fastify/cookie';
+import type { Role } from '@defuse/shared';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { SESSION_COOKIE } from '../auth/tokens.ts';
+import { resolveApiToken, resolveSession } from '../commands/sessions.ts';
+import type { Deps } from '../deps.ts';
+import type { Viewer } from '../viewer.ts';
+import { sendError } from './errors.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** No sign-in needed (health, sign-in, docs). */
+    public?: boolean;
+    /** Only these roles may call the route. */
+    roles?: readonly Role[];
+  }
+  interface FastifyRequest {
+    viewer: Viewer | null;
+    authMethod: 'cookie' | 'bearer' | null;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** A cookie request that changes state must come from an allowed Origin, or say it is same-origin. */
+export function originAllowed(request: FastifyRequest, allowed: readonly string[]): boolean {
+  const origin = request.headers.origin;
+  if (origin !== undefined) return allowed.includes(origin);
+  return request.headers['sec-fetch-site'] === 'same-origin';
+}
+
+export function bearerOf(request: FastifyRequest): string | undefined {
+  const h = request.headers.authorization;
+  if (!h) return undefined;
+  const m = /^Bearer\s+(\S+)$/i.exec(h);
+  return m?.[1];
+}
+
+export async function authenticate(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  request: FastifyRequest,
+): Promise<{ viewer: Viewer; method: 'cookie' | 'bearer' } | null> {
+  const bearer = bearerOf(request);
+  if (bearer) {
+    const viewer = await resolveApiToken(deps, bearer);
+    return viewer ? { viewer, method: 'bearer' } : null;
+  }
+  const cookie = request.cookies[SESSION_COOKIE];
+  if (cookie) {
+    const session = await resolveSession(deps, cookie);
+    return session ? { viewer: session.viewer, method: 'cookie' } : null;
+  }
+  return null;
+}
+
+export const authPlugin = fp(
+  async (app: FastifyInstance, { deps, origins }: { deps: Pick<Deps, 'db' | 'clock'>; origins: readonly string[] }) => {
+    app.decorateRequest('viewer', null);
+    app.decorateRequest('authMethod', null);
+
+    app.addHook('onRequest', async (request, reply) => {
+      const config = request.routeOptions.config;
+      // No route matched: let the not-found handler answer 404 rather than ask for a sign-in.
+      const unmatched = request.routeOptions.url === undefined;
+      if (!request.url.startsWith('/api/') || config.public || unmatched) {
+        // Sign-in from a foreign page is refused too (login CSRF).
+        if (!SAFE_METHODS.has(request.method) && request.headers.origin && !origins.includes(request.headers.origin)) {
+          return sendError(reply, 403, 'forbidden', 'Origin not allowed');
+        }
+        return;
+      }
+      const auth = await authenticate(deps, request);
+      if (!auth) {
+        request.log.info({ event: 'auth.unauthenticated', url: request.url.split('?')[0] }, 'unauthenticated request');
+        return sendError(reply, 401, 'unauthenticated', 'Sign in first');
+      }
+      if (auth.method === 'cookie' && !SAFE_METHODS.has(request.method) && !originAllowed(request, origins)) {
+        request.log.warn({ event: 'auth.origin_refused', origin: request.headers.origin }, 'origin refused');
+        return sendError(reply, 403, 'forbidden', 'Origin not allowed');
+      }
+      if (config.roles && !config.roles.includes(auth.viewer.role)) {
+        request.log.warn(
+          { event: 'auth.forbidden', personId: auth.viewer.id, url: request.url.split('?')[0] },
+          'forbidden',
+        );
+        return sendError(reply, 403, 'forbidden', 'Your role may not do this');
+      }
+      request.viewer = auth.viewer;
+      request.authMethod = auth.method;
+    });
+  },
+  { name: 'auth', dependencies: ['errors'] },
+);
+
+/** The signed-in viewer; routes reach here only after the auth hook accepted the request. */
+export function viewerOf(request: FastifyRequest): Viewer {
+  if (!request.viewer) throw new Error('viewerOf called on a public route');
+  return request.viewer;
+}

@@ -1,0 +1,95 @@
+import type { ApiError, ErrorCode, FieldError } from '@defuse/shared';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { DomainError } from '../errors.ts';
+
+export function sendError(
+  reply: FastifyReply,
+  status: number,
+  code: ErrorCode,
+  message: string,
+  extra: { fields?: FieldError[]; details?: Record<string, unknown> } = {},
+) {
+  const body: ApiError = { error: { code, message, ...extra, requestId: reply.request.id } };
+  return reply.code(status).type('application/json; charset=utf-8').send(body);
+}
+
+const BY_FASTIFY_CODE: Record<string, [number, ErrorCode, string]> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type', 'Send JSON with Content-Type: application/json'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'validation_failed', 'Content-Length does not match the body'],
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'payload_too_large', 'The request body is too large'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'validation_failed', 'The JSON body is empty'],
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'validation_failed', 'The body is not valid JSON'],
+};
+
+const STATUS_CODES: Record<number, ErrorCode> = {
+  400: 'validation_failed',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
+
+function fieldsOf(err: FastifyError): FieldError[] {
+  const context = (err as { validationContext?: string }).validationContext;
+  const prefix = context && context !== 'body' ? `${context === 'querystring' ? 'query' : context}.` : '';
+  return (err.validation ?? []).flatMap((v) => {
+    const path = v.instancePath.replace(/^\//, '').replaceAll('/', '.');
+    const keys = (v.params as { keys?: unknown } | undefined)?.keys;
+    if (Array.isArray(keys) && keys.length > 0) {
+      return keys.map((k) => ({ path: `${prefix}${path ? `${path}.` : ''}${String(k)}`, message: 'Unknown field' }));
+    }
+    return [{ path: `${prefix}${path}` || context || 'body', message: v.message ?? 'Invalid value' }];
+  });
+}
+
+/** Every error leaves in the API's one shape; a 5xx says nothing of its cause but the request id. */
+export const errorsPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.setErrorHandler((err: FastifyError, request, reply) => {
+      if (err instanceof DomainError) {
+        return sendError(reply, err.status, err.code, err.message, {
+          ...(err.fields && { fields: err.fields }),
+          ...(err.details && { details: err.details }),
+        });
+      }
+      if (hasZodFastifySchemaValidationErrors(err) || err.validation) {
+        return sendError(reply, 400, 'validation_failed', 'Validation failed', { fields: fieldsOf(err) });
+      }
+      const known = err.code ? BY_FASTIFY_CODE[err.code] : undefined;
+      if (known) return sendError(reply, known[0], known[1], known[2]);
+      if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+        const code = STATUS_CODES[err.statusCode] ?? 'validation_failed';
+        return sendError(reply, err.statusCode, code, err.message);
+      }
+      const unavailable = isDatabaseUnavailable(err);
+      request.log.error({ err }, unavailable ? 'database unavailable' : 'unhandled error');
+      if (unavailable)
+        return sendError(reply, 503, 'service_unavailable', 'The service is briefly unavailable; try again');
+      return sendError(reply, 500, 'internal_error', 'Something went wrong on our side');
+    });
+
+    app.setNotFoundHandler((request, reply) =>
+      sendError(reply, 404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}`),
+    );
+  },
+  { name: 'errors' },
+);
+
+function isDatabaseUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return (
+    code === 'ECONNREFUSED' ||
+    code === 'ECONNRESET' ||
+    code === 'CONNECTION_CLOSED' ||
+    code === 'CONNECTION_ENDED' ||
+    code === 'CONNECT_TIMEOUT' ||
+    code === '57P01' ||
+    code === '57P03'
+  );
+}

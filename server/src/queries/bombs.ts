@@ -1,0 +1,123 @@
+import { bombs } from '@defuse/drizzle';
+import type { Bomb, ListBombsQuery } from '@defuse/shared';
+import { and, asc, desc, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../db/types.ts';
+import { invalidField } from '../errors.ts';
+import { isManager, type Viewer } from '../viewer.ts';
+import { type BombRow, toBomb } from './bomb-row.ts';
+
+/**
+ * Who may read a bomb, as a WHERE condition: everyone signed in reads unrestricted bombs; a
+ * restricted one only its filer, assignee, helpers, routed department, pms and admins.
+ */
+export function visibleTo(viewer: Viewer): SQL | undefined {
+  if (isManager(viewer)) return undefined;
+  const conditions: SQL[] = [
+    eq(bombs.restricted, false),
+    eq(bombs.filedById, viewer.id),
+    eq(bombs.assigneeId, viewer.id),
+    sql`${viewer.id}::uuid = any(${bombs.helperIds})`,
+  ];
+  if (viewer.departmentIds.length > 0) conditions.push(inArray(bombs.departmentId, viewer.departmentIds));
+  return or(...conditions);
+}
+
+export async function findVisibleBomb(db: DbOrTx, viewer: Viewer, id: string): Promise<BombRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(bombs)
+    .where(and(eq(bombs.id, id), visibleTo(viewer)))
+    .limit(1);
+  return row;
+}
+
+/** For changes: the row locked until the transaction ends, so no two changes interleave. */
+export async function lockVisibleBomb(db: DbOrTx, viewer: Viewer, id: string): Promise<BombRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(bombs)
+    .where(and(eq(bombs.id, id), visibleTo(viewer)))
+    .limit(1)
+    .for('update');
+  return row;
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+type Cursor = { v: string | null; id: string };
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+function decodeCursor(s: string): Cursor {
+  try {
+    const c: unknown = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
+    if (
+      typeof c === 'object' &&
+      c !== null &&
+      'id' in c &&
+      typeof c.id === 'string' &&
+      /^[0-9a-f-]{36}$/i.test(c.id) &&
+      'v' in c &&
+      (c.v === null || (typeof c.v === 'string' && !Number.isNaN(Date.parse(c.v))))
+    ) {
+      return { v: c.v, id: c.id };
+    }
+  } catch {
+    // fall through to the field error
+  }
+  throw invalidField('cursor', 'Invalid cursor');
+}
+
+const FAR_FUTURE = new Date('9999-12-31T00:00:00Z');
+
+/** Keyset pagination over an allow-listed sort: no request reads a whole list. */
+export async function listBombs(
+  db: DbOrTx,
+  viewer: Viewer,
+  query: ListBombsQuery,
+): Promise<{ items: Bomb[]; nextCursor: string | null }> {
+  const where: (SQL | undefined)[] = [visibleTo(viewer)];
+  if (query.status && query.status.length > 0) where.push(inArray(bombs.status, query.status));
+  if (query.departmentId) where.push(eq(bombs.departmentId, query.departmentId));
+  if (query.filedById) where.push(eq(bombs.filedById, query.filedById));
+  if (query.assigneeId) where.push(eq(bombs.assigneeId, query.assigneeId));
+  if (query.category) where.push(eq(bombs.category, query.category));
+  if (query.productId) where.push(eq(bombs.productId, query.productId));
+  if (query.q) {
+    const pattern = `%${escapeLike(query.q)}%`;
+    where.push(or(ilike(bombs.title, pattern), ilike(bombs.description, pattern), ilike(bombs.key, pattern)));
+  }
+
+  const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
+  let rows: BombRow[];
+  if (query.sort === 'claimDue') {
+    const due = sql`coalesce(${bombs.claimDueAt}, ${FAR_FUTURE})`;
+    if (cursor) where.push(sql`(${due}, ${bombs.id}) > (${cursor.v ? new Date(cursor.v) : FAR_FUTURE}, ${cursor.id})`);
+    rows = await db
+      .select()
+      .from(bombs)
+      .where(and(...where))
+      .orderBy(asc(due), asc(bombs.id))
+      .limit(query.limit + 1);
+  } else {
+    if (cursor) where.push(sql`(${bombs.createdAt}, ${bombs.id}) < (${new Date(cursor.v ?? 0)}, ${cursor.id})`);
+    rows = await db
+      .select()
+      .from(bombs)
+      .where(and(...where))
+      .orderBy(desc(bombs.createdAt), desc(bombs.id))
+      .limit(query.limit + 1);
+  }
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  const nextCursor =
+    rows.length > query.limit && last
+      ? encodeCursor({
+          v: query.sort === 'claimDue' ? (last.claimDueAt?.toISOString() ?? null) : last.createdAt.toISOString(),
+          id: last.id,
+        })
+      : null;
+  return { items: page.map(toBomb), nextCursor };
+}

@@ -1,0 +1,59 @@
+import { departmentMembers, departmentPolicies, departments, settings } from '@defuse/drizzle';
+import { DEFAULT_POLICY, type Policy, PolicySchema, type RoutingTable, RoutingTableSchema } from '@defuse/shared';
+import { asc, eq, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../db/types.ts';
+
+/** Category → department slug, used until an admin stores routing rules. */
+const DEFAULT_ROUTES: Record<string, string[]> = {
+  logistics: ['shipping'],
+  documentation: ['manual'],
+  production: ['stock', 'quality'],
+  'customer-success': ['expectation'],
+};
+const DEFAULT_FALLBACK_SLUG = 'product-office';
+
+export async function getSetting(db: DbOrTx, key: string): Promise<unknown> {
+  const [row] = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, key));
+  return row?.value;
+}
+
+export async function putSetting(db: DbOrTx, key: string, value: unknown, now: Date): Promise<void> {
+  await db
+    .insert(settings)
+    .values({ key, value, updatedAt: now })
+    .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: now } });
+}
+
+/** The stored routing table, or the category defaults over the departments that exist. */
+export async function getRoutingTable(db: DbOrTx): Promise<RoutingTable | null> {
+  const stored = RoutingTableSchema.safeParse(await getSetting(db, 'routing'));
+  if (stored.success) return stored.data;
+  const rows = await db
+    .select({ id: departments.id, slug: departments.slug })
+    .from(departments)
+    .orderBy(asc(departments.createdAt));
+  if (rows.length === 0) return null;
+  const bySlug = new Map(rows.map((r) => [r.slug, r.id]));
+  const rules = Object.entries(DEFAULT_ROUTES).flatMap(([slug, categories]) => {
+    const departmentId = bySlug.get(slug);
+    return departmentId
+      ? [{ when: { categories: categories as RoutingTable['rules'][number]['when']['categories'] }, departmentId }]
+      : [];
+  });
+  const fallback = bySlug.get(DEFAULT_FALLBACK_SLUG) ?? rows[0]?.id;
+  return fallback ? { rules, fallbackDepartmentId: fallback } : null;
+}
+
+export async function departmentsWithMembers(db: DbOrTx): Promise<Set<string>> {
+  const rows = await db.selectDistinct({ id: departmentMembers.departmentId }).from(departmentMembers).where(sql`true`);
+  return new Set(rows.map((r) => r.id));
+}
+
+export async function getPolicy(db: DbOrTx, departmentId: string): Promise<Policy> {
+  const [row] = await db
+    .select({ policy: departmentPolicies.policy })
+    .from(departmentPolicies)
+    .where(eq(departmentPolicies.departmentId, departmentId));
+  const parsed = PolicySchema.safeParse(row?.policy);
+  return parsed.success ? parsed.data : DEFAULT_POLICY;
+}

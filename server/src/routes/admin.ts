@@ -1,0 +1,126 @@
+import {
+  CreateDepartmentSchema,
+  CreatePersonSchema,
+  CreateProductSchema,
+  DepartmentSchema,
+  IdSchema,
+  PersonSchema,
+  ProductSchema,
+  UpdateDepartmentSchema,
+  UpdatePersonSchema,
+  UpdateProductSchema,
+} from '@defuse/shared';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { createDepartment, updateDepartment } from '../commands/departments.ts';
+import { createPerson, updatePerson } from '../commands/people.ts';
+import { createProduct, updateProduct } from '../commands/products.ts';
+import type { Deps } from '../deps.ts';
+import { listDepartments, listProducts } from '../queries/departments.ts';
+import { listPeople } from '../queries/people.ts';
+
+const Params = z.strictObject({ id: IdSchema });
+const admin = { roles: ['admin'] as const };
+/** Everyone signed in reads the directory: names on the board need it. */
+const anyone = {};
+
+export async function adminRoutes(app: FastifyInstance, { deps }: { deps: Deps }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get(
+    '/api/people',
+    { config: anyone, schema: { tags: ['people'], response: { 200: z.object({ items: z.array(PersonSchema) }) } } },
+    async () => ({
+      items: await listPeople(deps.db),
+    }),
+  );
+  r.post(
+    '/api/people',
+    {
+      config: admin,
+      schema: { tags: ['people'], body: CreatePersonSchema, response: { 201: z.object({ person: PersonSchema }) } },
+    },
+    async (request, reply) => reply.code(201).send({ person: await createPerson(deps, request.body) }),
+  );
+  r.patch(
+    '/api/people/:id',
+    {
+      config: admin,
+      schema: {
+        tags: ['people'],
+        params: Params,
+        body: UpdatePersonSchema,
+        response: { 200: z.object({ person: PersonSchema }) },
+      },
+    },
+    async (request) => ({ person: await updatePerson(deps, { id: request.params.id, patch: request.body }) }),
+  );
+
+  r.get(
+    '/api/departments',
+    {
+      config: anyone,
+      schema: { tags: ['departments'], response: { 200: z.object({ items: z.array(DepartmentSchema) }) } },
+    },
+    async () => ({ items: await listDepartments(deps.db) }),
+  );
+  r.post(
+    '/api/departments',
+    {
+      config: admin,
+      schema: {
+        tags: ['departments'],
+        body: CreateDepartmentSchema,
+        response: { 201: z.object({ department: DepartmentSchema }) },
+      },
+    },
+    async (request, reply) => reply.code(201).send({ department: await createDepartment(deps, request.body) }),
+  );
+  r.patch(
+    '/api/departments/:id',
+    {
+      config: admin,
+      schema: {
+        tags: ['departments'],
+        params: Params,
+        body: UpdateDepartmentSchema,
+        response: { 200: z.object({ department: DepartmentSchema }) },
+      },
+    },
+    async (request) => ({ department: await updateDepartment(deps, { id: request.params.id, patch: request.body }) }),
+  );
+
+  r.get(
+    '/api/products',
+    { config: anyone, schema: { tags: ['products'], response: { 200: z.object({ items: z.array(ProductSchema) }) } } },
+    async () => ({
+      items: await listProducts(deps.db),
+    }),
+  );
+  r.post(
+    '/api/products',
+    {
+      config: admin,
+      schema: {
+        tags: ['products'],
+        body: CreateProductSchema,
+        response: { 201: z.object({ product: ProductSchema }) },
+      },
+    },
+    async (request, reply) => reply.code(201).send({ product: await createProduct(deps, request.body) }),
+  );
+  r.patch(
+    '/api/products/:id',
+    {
+      config: admin,
+      schema: {
+        tags: ['products'],
+        params: Params,
+        body: UpdateProductSchema,
+        response: { 200: z.object({ product: ProductSchema }) },
+      },
+    },
+    async (request) => ({ product: await updateProduct(deps, { id: request.params.id, patch: request.body }) }),
+  );
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { IdSchema, SlugSchema, textField } from './common.ts';
+import { PRODUCT_STAGES } from './enums.ts';
+
+export const DepartmentSchema = z.object({
+  id: IdSchema,
+  name: z.string(),
+  slug: z.string(),
+  leadIds: z.array(IdSchema),
+  memberIds: z.array(IdSchema),
+  webhookUrl: z.string().nullable(),
+});
+export type Department = z.infer<typeof DepartmentSchema>;
+
+const WebhookUrlSchema = z
+  .url({ protocol: /^https?$/ })
+  .max(2000)
+  .nullable();
+
+export const CreateDepartmentSchema = z.strictObject({
+  name: textField(120),
+  slug: SlugSchema,
+  leadIds: z.array(IdSchema).max(200).default([]),
+  memberIds: z.array(IdSchema).max(2000).default([]),
+  webhookUrl: WebhookUrlSchema.optional(),
+});
+export type CreateDepartment = z.infer<typeof CreateDepartmentSchema>;
+export const UpdateDepartmentSchema = CreateDepartmentSchema.partial();
+export type UpdateDepartment = z.infer<typeof UpdateDepartmentSchema>;
+
+export const ProductSchema = z.object({
+  id: IdSchema,
+  name: z.string(),
+  slug: z.string(),
+  stage: z.enum(PRODUCT_STAGES),
+  pmId: IdSchema.nullable(),
+});
+export type Product = z.infer<typeof ProductSchema>;
+
+export const CreateProductSchema = z.strictObject({
+  name: textField(120),
+  slug: SlugSchema,
+  stage: z.enum(PRODUCT_STAGES),
+  pmId: IdSchema.nullable().default(null),
+});
+export type CreateProduct = z.infer<typeof CreateProductSchema>;
+export const UpdateProductSchema = z.strictObject({
+  name: textField(120).optional(),
+  slug: SlugSchema.optional(),
+  stage: z.enum(PRODUCT_STAGES).optional(),
+  pmId: IdSchema.nullable().optional(),
+});
+export type UpdateProduct = z.infer<typeof UpdateProductSchema>;

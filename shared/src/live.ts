@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { EventSchema } from './event.ts';
+
+/** Bumped on any incompatible change to the messages below. */
+export const LIVE_PROTOCOL_VERSION = 1;
+
+export const LiveQuerySchema = z.strictObject({ after: z.coerce.number().int().min(0).optional() });
+
+export const ServerMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('hello'), lastSeq: z.number().int(), protocol: z.number().int() }),
+  z.object({ type: z.literal('event'), event: EventSchema }),
+  /** The requested resume point is older than the server keeps: reload everything. */
+  z.object({ type: z.literal('resync') }),
+  z.object({ type: z.literal('pong') }),
+]);
+export type ServerMessage = z.infer<typeof ServerMessageSchema>;
+
+export const ClientMessageSchema = z.discriminatedUnion('type', [z.object({ type: z.literal('ping') })]);
+export type ClientMessage = z.infer<typeof ClientMessageSchema>;

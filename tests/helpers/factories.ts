@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import type { OutgoingHttpHeaders } from 'node:http';
+import { departmentMembers, departments, people, products, sessions } from '@defuse/drizzle';
+import { hashPassword } from '@defuse/server/auth/passwords';
+import { hashToken, newToken, SESSION_COOKIE } from '@defuse/server/auth/tokens';
+import type { Bomb, Category, Person, Role, Severity } from '@defuse/shared';
+import { TEST_ORIGIN, type TestContext } from './app.ts';
+
+export const TEST_PASSWORD = 'correct horse battery';
+let passwordHash: Promise<string> | undefined;
+
+export interface Actor {
+  id: string;
+  role: Role;
+  email: string;
+  /** Cookie and Origin headers of a signed-in browser. */
+  headers: OutgoingHttpHeaders & { cookie: string; origin: string };
+  token: string;
+}
+
+/** A person with a live session, written straight to the database (sign-in itself is tested on its own). */
+export async function createActor(
+  ctx: Pick<TestContext, 'deps'>,
+  role: Role,
+  options: { departmentIds?: string[]; leadOf?: string[]; name?: string; email?: string } = {},
+): Promise<Actor> {
+  passwordHash ??= hashPassword(TEST_PASSWORD);
+  const now = ctx.deps.clock.now();
+  const email = options.email ?? `${role}-${randomUUID().slice(0, 8)}@example.test`;
+  const [row] = await ctx.deps.db
+    .insert(people)
+    .values({
+      name: options.name ?? `${role} ${email.slice(0, 12)}`,
+      email,
+      role,
+      passwordHash: await passwordHash,
+      createdAt: now,
+    })
+    .returning({ id: people.id });
+  if (!row) throw new Error('person insert failed');
+  const lead = new Set(options.leadOf ?? []);
+  const all = new Set([...(options.departmentIds ?? []), ...lead]);
+  for (const departmentId of all) {
+    await ctx.deps.db
+      .insert(departmentMembers)
+      .values({ departmentId, personId: row.id, isLead: lead.has(departmentId) });
+  }
+  const token = newToken();
+  await ctx.deps.db.insert(sessions).values({
+    tokenHash: hashToken(token),
+    personId: row.id,
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt: new Date(now.getTime() + 30 * 86_400_000),
+  });
+  return { id: row.id, role, email, token, headers: { cookie: `${SESSION_COOKIE}=${token}`, origin: TEST_ORIGIN } };
+}
+
+export async function createDepartment(ctx: Pick<TestContext, 'deps'>, slug: string, name = slug): Promise<string> {
+  const [row] = await ctx.deps.db
+    .insert(departments)
+    .values({ slug, name, createdAt: ctx.deps.clock.now() })
+    .returning({ id: departments.id });
+  if (!row) throw new Error('department insert failed');
+  return row.id;
+}
+
+export async function createProduct(
+  ctx: Pick<TestContext, 'deps'>,
+  slug = `p-${randomUUID().slice(0, 6)}`,
+): Promise<string> {
+  const [row] = await ctx.deps.db
+    .insert(products)
+    .values({ slug, name: slug, stage: 'pilot', createdAt: ctx.deps.clock.now() })
+    .returning({ id: products.id });
+  if (!row) throw new Error('product insert failed');
+  return row.id;
+}
+
+/**
+ * A small workspace: the five demo departments (so category defaults route), a field contact,
+ * a lead and a member of logistics, a pm and an admin.
+ */
+export async function createWorkspace(ctx: Pick<TestContext, 'deps'>) {
+  const logistics = await createDepartment(ctx, 'logistics');
+  const documentation = await createDepartment(ctx, 'documentation');
+  const production = await createDepartment(ctx, 'production');
+  const customerSuccess = await createDepartment(ctx, 'customer-success');
+  const productOffice = await createDepartment(ctx, 'product-office');
+  const departmentsBySlug = { logistics, documentation, production, customerSuccess, productOffice };
+  const field = await createActor(ctx, 'field');
+  const otherField = await createActor(ctx, 'field');
+  const lead = await createActor(ctx, 'lead', { leadOf: [logistics] });
+  const member = await createActor(ctx, 'member', { departmentIds: [logistics] });
+  const docsMember = await createActor(ctx, 'member', { departmentIds: [documentation] });
+  const pm = await createActor(ctx, 'pm', { departmentIds: [productOffice] });
+  const admin = await createActor(ctx, 'admin');
+  return { departments: departmentsBySlug, field, otherField, lead, member, docsMember, pm, admin };
+}
+
+export const bombInput = (
+  overrides: Partial<{
+    title: string;
+    description: string;
+    category: Category;
+    severity: Severity;
+    productId: string;
+    customer: string;
+    restricted: boolean;
+  }> = {},
+) => ({
+  title: 'Shipment late for the pilot customer',
+  category: 'shipping' as Category,
+  severity: 'normal' as Severity,
+  ...overrides,
+});
+
+/** Files a bomb through the real endpoint and returns it. */
+export async function fileBomb(
+  ctx: Pick<TestContext, 'app'>,
+  actor: Actor,
+  overrides: Parameters<typeof bombInput>[0] = {},
+): Promise<Bomb> {
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/bombs',
+    headers: actor.headers,
+    payload: bombInput(overrides),
+  });
+  if (res.statusCode !== 201) throw new Error(`filing failed: ${res.statusCode} ${res.body}`);
+  return (res.json() as { bomb: Bomb }).bomb;
+}
+
+export type { Person };
