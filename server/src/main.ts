@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { DataDirLockedError } from './db/data-dir-lock.ts';
 import { type Database, openEmbedded, openPostgres } from './db/open.ts';
 import { LocalSignal } from './live/local-signal.ts';
+import { SCHEDULER_TASKS, schedulerPlugin } from './plugins/scheduler.ts';
 import { bootstrapAdmin, isEmpty } from './seed/bootstrap.ts';
 import { DEMO_PASSWORD, seedDemo } from './seed/demo.ts';
 
@@ -15,6 +16,7 @@ async function main() {
 
   const deps = { db: database.db, dbKind: database.kind, clock: systemClock, signal: new LocalSignal() };
   const app = await buildApp(deps, { config, webRoot: WEB_ROOT });
+  await app.register(schedulerPlugin, { deps, tasks: SCHEDULER_TASKS });
 
   if (config.bootstrapAdmin && (await bootstrapAdmin(deps, config.bootstrapAdmin))) {
     app.log.info({ email: config.bootstrapAdmin.email }, 'bootstrap admin created');

@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Deps } from '../deps.ts';
+
+/**
+ * One unit of time-driven work (escalations, silence, webhook retries). Due work lives in the
+ * database, so a task only has to find what is due at `deps.clock.now()` and do it once.
+ */
+export type SchedulerTask = { name: string; run(deps: Deps): Promise<unknown> };
+
+/** Runs every task each interval, one tick at a time; tests call the tasks directly instead. */
+export const schedulerPlugin = fp(
+  async (
+    app: FastifyInstance,
+    { deps, tasks, intervalMs = 1000 }: { deps: Deps; tasks: SchedulerTask[]; intervalMs?: number },
+  ) => {
+    let running = false;
+    let stopped = false;
+    const tick = async () => {
+      if (running || stopped) return;
+      running = true;
+      try {
+        for (const task of tasks) {
+          try {
+            await task.run(deps);
+          } catch (err) {
+            app.log.error({ err, task: task.name }, 'scheduler task failed');
+          }
+        }
+      } finally {
+        running = false;
+      }
+    };
+    const timer = setInterval(() => void tick(), intervalMs);
+    timer.unref();
+    app.addHook('onReady', async () => void tick());
+    app.addHook('onClose', async () => {
+      stopped = true;
+      clearInterval(timer);
+    });
+  },
+  { name: 'scheduler' },
+);
+
+/** The tasks production runs; each feature adds its own here. */
+export const SCHEDULER_TASKS: SchedulerTask[] = [];
