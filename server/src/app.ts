@@ -9,7 +9,8 @@ import type { Deps } from './deps.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { docsPlugin } from './plugins/docs.ts';
 import { errorsPlugin } from './plugins/errors.ts';
-import { webPlugin } from './plugins/web.ts';
+import { noNulPlugin } from './plugins/no-nul.ts';
+import { hasWebBuild, webPlugin } from './plugins/web.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { bombRoutes } from './routes/bombs.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -57,7 +58,10 @@ export async function buildApp(deps: Deps, options: BuildOptions): Promise<Fasti
   // JSON only: a text/plain or form body is what a cross-site form would send.
   app.removeContentTypeParser('text/plain');
 
-  await app.register(errorsPlugin);
+  const spa = hasWebBuild(options.webRoot);
+  if (options.webRoot && !spa) app.log.warn({ root: options.webRoot }, 'no web build found; run pnpm build');
+  await app.register(errorsPlugin, { spa });
+  await app.register(noNulPlugin);
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -86,6 +90,6 @@ export async function buildApp(deps: Deps, options: BuildOptions): Promise<Fasti
   await app.register(bombRoutes, { deps });
   await app.register(eventRoutes, { deps });
 
-  if (options.webRoot) await app.register(webPlugin, { root: options.webRoot });
+  if (spa && options.webRoot) await app.register(webPlugin, { root: options.webRoot });
   return app;
 }

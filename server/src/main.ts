@@ -41,8 +41,8 @@ async function main() {
   process.on('SIGTERM', () => void close('SIGTERM'));
   process.on('SIGINT', () => void close('SIGINT'));
 
-  await app.listen({ port: config.port, host: config.host });
-  app.log.info(`Defuse on ${database.kind} at http://${config.host}:${config.port}`);
+  const address = await app.listen({ port: config.port, host: config.host });
+  app.log.info({ address, database: database.kind }, `Defuse on ${database.kind} at ${address}`);
 }
 
 main().catch((err: unknown) => {

@@ -25,7 +25,14 @@ export const CreateDepartmentSchema = z.strictObject({
   webhookUrl: WebhookUrlSchema.optional(),
 });
 export type CreateDepartment = z.infer<typeof CreateDepartmentSchema>;
-export const UpdateDepartmentSchema = CreateDepartmentSchema.partial();
+/** Explicit, not `.partial()`: zod keeps inner defaults there, and a patch would clear the leads. */
+export const UpdateDepartmentSchema = z.strictObject({
+  name: textField(120).optional(),
+  slug: SlugSchema.optional(),
+  leadIds: z.array(IdSchema).max(200).optional(),
+  memberIds: z.array(IdSchema).max(2000).optional(),
+  webhookUrl: WebhookUrlSchema.optional(),
+});
 export type UpdateDepartment = z.infer<typeof UpdateDepartmentSchema>;
 
 export const ProductSchema = z.object({

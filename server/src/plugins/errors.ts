@@ -50,7 +50,7 @@ function fieldsOf(err: FastifyError): FieldError[] {
 
 /** Every error leaves in the API's one shape; a 5xx says nothing of its cause but the request id. */
 export const errorsPlugin = fp(
-  async (app: FastifyInstance) => {
+  async (app: FastifyInstance, { spa }: { spa: boolean }) => {
     app.setErrorHandler((err: FastifyError, request, reply) => {
       if (err instanceof DomainError) {
         return sendError(reply, err.status, err.code, err.message, {
@@ -74,9 +74,16 @@ export const errorsPlugin = fp(
       return sendError(reply, 500, 'internal_error', 'Something went wrong on our side');
     });
 
-    app.setNotFoundHandler((request, reply) =>
-      sendError(reply, 404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}`),
-    );
+    // The one not-found handler: with a built board, page URLs get index.html (client routing).
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0] ?? '';
+      const isPage =
+        (request.method === 'GET' || request.method === 'HEAD') &&
+        !path.startsWith('/api') &&
+        !path.startsWith('/docs');
+      if (spa && isPage) return reply.type('text/html; charset=utf-8').sendFile('index.html');
+      return sendError(reply, 404, 'not_found', `No route ${request.method} ${path}`);
+    });
   },
   { name: 'errors' },
 );

@@ -3,27 +3,17 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { sendError } from './errors.ts';
 
-/** Serves the built board; any other GET outside /api and /docs gets index.html (client routing). */
+export const hasWebBuild = (root: string | undefined): root is string =>
+  root !== undefined && existsSync(join(root, 'index.html'));
+
+/** Serves the built board's files; the errors plugin's not-found handler sends index.html for pages. */
 export const webPlugin = fp(
   async (app: FastifyInstance, { root }: { root: string }) => {
-    if (!existsSync(join(root, 'index.html'))) {
-      app.log.warn({ root }, 'no web build found; run pnpm build');
-      return;
-    }
     await app.register(fastifyStatic, { root, wildcard: false, index: false });
-    app.setNotFoundHandler((request, reply) => {
-      const path = request.url.split('?')[0] ?? '';
-      if (
-        (request.method === 'GET' || request.method === 'HEAD') &&
-        !path.startsWith('/api') &&
-        !path.startsWith('/docs')
-      ) {
-        return reply.type('text/html; charset=utf-8').sendFile('index.html');
-      }
-      return sendError(reply, 404, 'not_found', `No route ${request.method} ${path}`);
-    });
+    app.get('/', { config: { public: true }, schema: { hide: true } }, (_request, reply) =>
+      reply.type('text/html; charset=utf-8').sendFile('index.html'),
+    );
   },
   { name: 'web', dependencies: ['errors'] },
 );

@@ -1,0 +1,163 @@
+import type { ApiError, Department, Person, Product } from '@defuse/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext } from '../helpers/app.ts';
+import { createWorkspace } from '../helpers/factories.ts';
+
+let ctx: TestContext;
+let ws: Awaited<ReturnType<typeof createWorkspace>>;
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  ws = await createWorkspace(ctx);
+});
+afterAll(() => ctx.close());
+
+describe('admin endpoints', () => {
+  it('are refused to every role but admin', async () => {
+    const writes = [
+      {
+        method: 'POST' as const,
+        url: '/api/people',
+        payload: { name: 'X', email: 'x@example.test', role: 'field', password: 'password123' },
+      },
+      { method: 'POST' as const, url: '/api/departments', payload: { name: 'Legal', slug: 'legal' } },
+      { method: 'POST' as const, url: '/api/products', payload: { name: 'P', slug: 'p', stage: 'pilot' } },
+      { method: 'PATCH' as const, url: `/api/people/${ws.field.id}`, payload: { role: 'admin' } },
+    ];
+    for (const actor of [ws.field, ws.member, ws.lead, ws.pm]) {
+      for (const w of writes) {
+        const res = await ctx.app.inject({ ...w, headers: actor.headers });
+        expect(res.statusCode, `${actor.role} ${w.method} ${w.url}`).toBe(403);
+        expect((res.json() as ApiError).error.code).toBe('forbidden');
+      }
+    }
+  });
+
+  it('create and update departments with leads and members', async () => {
+    const created = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/departments',
+      headers: ws.admin.headers,
+      payload: { name: '法務 Legal', slug: 'legal', leadIds: [ws.lead.id], memberIds: [ws.member.id] },
+    });
+    expect(created.statusCode).toBe(201);
+    const { department } = created.json() as { department: Department };
+    expect(department).toMatchObject({
+      name: '法務 Legal',
+      slug: 'legal',
+      leadIds: [ws.lead.id],
+      memberIds: [ws.member.id],
+    });
+    const patched = await ctx.app.inject({
+      method: 'PATCH',
+      url: `/api/departments/${department.id}`,
+      headers: ws.admin.headers,
+      payload: { memberIds: [] },
+    });
+    expect((patched.json() as { department: Department }).department.memberIds).toEqual([]);
+    const me = await ctx.app.inject({ method: 'GET', url: '/api/me', headers: ws.lead.headers });
+    expect((me.json() as { person: Person }).person.departmentIds).toContain(department.id);
+    const dup = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/departments',
+      headers: ws.admin.headers,
+      payload: { name: 'Again', slug: 'legal' },
+    });
+    expect(dup.statusCode).toBe(409);
+    expect((dup.json() as ApiError).error.fields?.[0]?.path).toBe('slug');
+    const ghost = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/departments',
+      headers: ws.admin.headers,
+      payload: { name: 'Ghosts', slug: 'ghosts', memberIds: ['00000000-0000-4000-8000-000000000000'] },
+    });
+    expect(ghost.statusCode).toBe(400);
+    expect((ghost.json() as ApiError).error.fields?.[0]?.path).toBe('memberIds');
+  });
+
+  it('create people, refuse duplicate emails, and update roles', async () => {
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/people',
+      headers: ws.admin.headers,
+      payload: {
+        name: 'Jo Field',
+        email: 'Jo@Example.test',
+        role: 'field',
+        password: 'password123',
+        locale: 'en',
+        departmentIds: [],
+      },
+    });
+    expect(res.statusCode).toBe(201);
+    const { person } = res.json() as { person: Person };
+    expect(person).toMatchObject({ email: 'jo@example.test', role: 'field', locale: 'en', disabled: false });
+    expect(JSON.stringify(res.json())).not.toMatch(/password/i);
+    const dup = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/people',
+      headers: ws.admin.headers,
+      payload: { name: 'Jo again', email: 'jo@example.test', role: 'field', password: 'password123' },
+    });
+    expect(dup.statusCode).toBe(409);
+    const promoted = await ctx.app.inject({
+      method: 'PATCH',
+      url: `/api/people/${person.id}`,
+      headers: ws.admin.headers,
+      payload: { role: 'lead' },
+    });
+    expect((promoted.json() as { person: Person }).person.role).toBe('lead');
+    const empty = await ctx.app.inject({
+      method: 'PATCH',
+      url: `/api/people/${person.id}`,
+      headers: ws.admin.headers,
+      payload: {},
+    });
+    expect(empty.statusCode).toBe(200);
+    const unknown = await ctx.app.inject({
+      method: 'PATCH',
+      url: '/api/people/00000000-0000-4000-8000-000000000000',
+      headers: ws.admin.headers,
+      payload: { name: 'x' },
+    });
+    expect(unknown.statusCode).toBe(404);
+  });
+
+  it('create and update products', async () => {
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/products',
+      headers: ws.admin.headers,
+      payload: { name: '雲センサー', slug: 'kumo', stage: 'pilot', pmId: ws.pm.id },
+    });
+    expect(res.statusCode).toBe(201);
+    const { product } = res.json() as { product: Product };
+    const patched = await ctx.app.inject({
+      method: 'PATCH',
+      url: `/api/products/${product.id}`,
+      headers: ws.admin.headers,
+      payload: { stage: 'launch' },
+    });
+    expect((patched.json() as { product: Product }).product.stage).toBe('launch');
+    const list = await ctx.app.inject({ method: 'GET', url: '/api/products', headers: ws.field.headers });
+    expect((list.json() as { items: Product[] }).items.map((p) => p.slug)).toContain('kumo');
+  });
+
+  it('lets a person change their own locale and nothing else', async () => {
+    const res = await ctx.app.inject({
+      method: 'PATCH',
+      url: '/api/me',
+      headers: ws.field.headers,
+      payload: { locale: 'en' },
+    });
+    expect((res.json() as { person: Person }).person.locale).toBe('en');
+    const sneaky = await ctx.app.inject({
+      method: 'PATCH',
+      url: '/api/me',
+      headers: ws.field.headers,
+      payload: { locale: 'ja', role: 'admin' },
+    });
+    expect(sneaky.statusCode).toBe(400);
+    expect((sneaky.json() as ApiError).error.fields?.map((f) => f.path)).toEqual(['role']);
+  });
+});

@@ -1,0 +1,204 @@
+import type { ApiError } from '@defuse/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext } from '../helpers/app.ts';
+import { usingPostgres } from '../helpers/db.ts';
+import { createWorkspace } from '../helpers/factories.ts';
+
+let ctx: TestContext;
+let ws: Awaited<ReturnType<typeof createWorkspace>>;
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  ws = await createWorkspace(ctx);
+});
+afterAll(() => ctx.close());
+
+function expectApiError(
+  res: { statusCode: number; json(): unknown; headers: Record<string, unknown> },
+  status: number,
+  code: string,
+) {
+  expect(res.statusCode).toBe(status);
+  expect(String(res.headers['content-type'])).toMatch(/^application\/json/);
+  const body = res.json() as ApiError;
+  expect(body.error.code).toBe(code);
+  expect(typeof body.error.message).toBe('string');
+  return body;
+}
+
+describe('the error shape', () => {
+  it('answers unknown routes with 404 not_found, signed in or not', async () => {
+    expectApiError(await ctx.app.inject({ method: 'GET', url: '/api/nothing-here' }), 404, 'not_found');
+    expectApiError(
+      await ctx.app.inject({ method: 'GET', url: '/api/nothing-here', headers: ws.field.headers }),
+      404,
+      'not_found',
+    );
+    expectApiError(await ctx.app.inject({ method: 'DELETE', url: '/api/bombs' }), 404, 'not_found');
+  });
+
+  it('answers malformed JSON with 400', async () => {
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/bombs',
+      headers: { ...ws.field.headers, 'content-type': 'application/json' },
+      payload: '{"title": "unterminated',
+    });
+    expectApiError(res, 400, 'validation_failed');
+  });
+
+  it('answers bodies over 1 MiB with 413', async () => {
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/people',
+      headers: { ...ws.admin.headers, 'content-type': 'application/json' },
+      payload: JSON.stringify({ name: 'x'.repeat(1024 * 1024 + 10) }),
+    });
+    expectApiError(res, 413, 'payload_too_large');
+  });
+
+  it('answers a filing over its own 64 KiB limit with 413', async () => {
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/bombs',
+      headers: ws.field.headers,
+      payload: { title: 't', category: 'other', severity: 'low', description: 'x'.repeat(70 * 1024) },
+    });
+    expectApiError(res, 413, 'payload_too_large');
+  });
+
+  it('answers prototype poisoning with 400', async () => {
+    for (const payload of [
+      '{"__proto__": {"admin": true}, "title": "x"}',
+      '{"constructor": {"prototype": {"x": 1}}}',
+    ]) {
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/bombs',
+        headers: { ...ws.field.headers, 'content-type': 'application/json' },
+        payload,
+      });
+      expectApiError(res, 400, 'validation_failed');
+    }
+  });
+
+  it('answers a malformed id in the path with a field error', async () => {
+    const body = expectApiError(
+      await ctx.app.inject({ method: 'GET', url: '/api/bombs/not-a-uuid', headers: ws.field.headers }),
+      400,
+      'validation_failed',
+    );
+    expect(body.error.fields?.[0]?.path).toBe('params.id');
+  });
+
+  it('answers a missing bomb with 404', async () => {
+    expectApiError(
+      await ctx.app.inject({
+        method: 'GET',
+        url: '/api/bombs/00000000-0000-4000-8000-000000000000',
+        headers: ws.field.headers,
+      }),
+      404,
+      'not_found',
+    );
+  });
+
+  it('never answers 5xx to a batch of malformed requests', async () => {
+    const bodies: unknown[] = [
+      null,
+      [],
+      42,
+      'str',
+      { title: 1 },
+      { title: 'x'.repeat(5000) },
+      { category: ['shipping'] },
+      { severity: { $gt: '' } },
+      { title: 'a', category: 'other', severity: 'low', restricted: 'yes' },
+      { title: '\u0000', category: 'other', severity: 'low', customer: 7 },
+    ];
+    for (const body of bodies) {
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/bombs',
+        headers: { ...ws.field.headers, 'content-type': 'application/json' },
+        payload: JSON.stringify(body),
+      });
+      expect(res.statusCode, JSON.stringify(body)).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode, JSON.stringify(body)).toBeLessThan(500);
+    }
+    for (const url of [
+      '/api/bombs?limit=-1',
+      '/api/bombs?limit=abc',
+      '/api/bombs?q=%00',
+      '/api/bombs?cursor=%FF%FE',
+      '/api/events?after=-5',
+      '/api/events?after=1e400',
+      '/api/bombs?status=',
+      '/api/bombs?unknown=1',
+    ]) {
+      const res = await ctx.app.inject({ method: 'GET', url, headers: ws.field.headers });
+      expect(res.statusCode, url).toBeLessThan(500);
+    }
+  });
+});
+
+describe('health and docs', () => {
+  it('reports the database in use', async () => {
+    const res = await ctx.app.inject({ method: 'GET', url: '/api/health' });
+    expect(res.json()).toEqual({ ok: true, database: usingPostgres() ? 'postgres' : 'pglite' });
+  });
+
+  it('serves an OpenAPI document generated from the schemas', async () => {
+    const res = await ctx.app.inject({ method: 'GET', url: '/docs/json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json() as {
+      openapi: string;
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            requestBody?: {
+              content: Record<string, { schema: { properties?: Record<string, unknown>; required?: string[] } }>;
+            };
+          }
+        >
+      >;
+    };
+    expect(doc.openapi).toMatch(/^3\./);
+    const filing = doc.paths['/api/bombs']?.post?.requestBody?.content['application/json']?.schema;
+    expect(Object.keys(filing?.properties ?? {})).toEqual(
+      expect.arrayContaining(['title', 'category', 'severity', 'restricted']),
+    );
+    expect(filing?.required).toEqual(expect.arrayContaining(['title', 'category', 'severity']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/session', '/api/bombs/{id}', '/api/people', '/api/events']),
+    );
+    expect((await ctx.app.inject({ method: 'GET', url: '/docs' })).statusCode).toBeLessThan(400);
+  });
+
+  it('sends security headers and no X-Powered-By', async () => {
+    const res = await ctx.app.inject({ method: 'GET', url: '/api/health' });
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(String(res.headers['content-security-policy'])).toMatch(/default-src 'self'/);
+    expect(String(res.headers['content-security-policy'])).toMatch(/frame-ancestors 'none'/);
+    expect(String(res.headers['content-security-policy'])).not.toMatch(/upgrade-insecure-requests/);
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+});
+
+describe('NUL characters', () => {
+  it('are a field error in bodies and queries, never a database error', async () => {
+    const body = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/bombs',
+      headers: ws.field.headers,
+      payload: { title: 'a\u0000b', category: 'other', severity: 'low' },
+    });
+    expect(expectApiError(body, 400, 'validation_failed').error.fields).toEqual([
+      { path: 'title', message: 'Must not contain NUL characters' },
+    ]);
+    const query = await ctx.app.inject({ method: 'GET', url: '/api/bombs?q=%00', headers: ws.field.headers });
+    expect(expectApiError(query, 400, 'validation_failed').error.fields?.[0]?.path).toBe('query.q');
+  });
+});
