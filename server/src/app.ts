@@ -23,8 +23,8 @@ export interface BuildOptions {
   config: Pick<Config, 'publicOrigins' | 'secureCookies' | 'trustProxy' | 'logLevel'>;
   /** Where the built board lives; omitted in API tests. */
   webRoot?: string;
-  /** A pino logger, or false for none (tests). */
-  logger?: boolean;
+  /** false for no log (tests), or a stream to write JSON lines to; stdout when omitted. */
+  logger?: false | { stream: NodeJS.WritableStream };
 }
 
 /** The only way to make an app: production, tests and benchmarks all come through here. */
@@ -36,13 +36,15 @@ export async function buildApp(deps: Deps, options: BuildOptions): Promise<Fasti
         ? false
         : {
             level: config.logLevel,
+            ...(options.logger && { stream: options.logger.stream }),
             redact: [
               'req.headers.cookie',
               'req.headers.authorization',
               'req.headers["idempotency-key"]',
               'res.headers["set-cookie"]',
             ],
-            ...(process.stdout.isTTY && { transport: { target: 'pino-pretty', options: { singleLine: true } } }),
+            ...(!options.logger &&
+              process.stdout.isTTY && { transport: { target: 'pino-pretty', options: { singleLine: true } } }),
           },
     bodyLimit: 1024 * 1024,
     requestTimeout: 30_000,
