@@ -71,7 +71,7 @@ export function badBodies(schema: JsonSchema): fc.Arbitrary<unknown> {
       const max = prop.maxItems;
       options.push(withProp(key, fc.constant(Array.from({ length: max + 1 }, () => 'x'))));
     }
-    if (prop.enum && prop.enum.every((e) => typeof e === 'string')) {
+    if (prop.enum?.every((e) => typeof e === 'string')) {
       const allowed = new Set(prop.enum);
       options.push(
         withProp(
