@@ -1,11 +1,8 @@
 import { bombs, events } from '@defuse/drizzle';
 import type { DefuseEvent, EventType } from '@defuse/shared';
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/types.ts';
 import { isManager, type Viewer } from '../viewer.ts';
-
-/** Serialises event inserts until commit, so seq order is commit order and no reader skips a seq. */
-const EVENT_ORDER_LOCK = 7_234_002;
 
 export interface NewEvent {
   type: EventType;
@@ -31,12 +28,13 @@ export function toEvent(row: EventRow): DefuseEvent {
 }
 
 /**
- * The one place that writes events. Call it last in a change's transaction: the lock it takes is
- * held until commit, so keep the work after it short.
+ * The one place that writes events. Writers never wait on each other: readers deliver only up to
+ * the settled seq (SettledSeq), which needs every writer to hold a transaction id before it takes
+ * a seq — pg_current_xact_id() assigns one if the transaction has none yet.
  */
 export async function appendEvents(tx: DbOrTx, list: NewEvent[]): Promise<DefuseEvent[]> {
   if (list.length === 0) return [];
-  await tx.execute(sql`select pg_advisory_xact_lock(${EVENT_ORDER_LOCK})`);
+  await tx.execute(sql`select pg_current_xact_id()`);
   const rows = await tx
     .insert(events)
     .values(
@@ -82,6 +80,8 @@ export async function listVisibleEventsAfter(
   viewer: Viewer,
   after: number,
   limit: number,
+  /** The settled seq: nothing above it is read, however committed it looks. */
+  upTo: number,
 ): Promise<{ events: DefuseEvent[]; lastSeq: number }> {
   const rows = await db
     .select({
@@ -94,12 +94,13 @@ export async function listVisibleEventsAfter(
     })
     .from(events)
     .leftJoin(bombs, eq(bombs.id, events.bombId))
-    .where(gt(events.seq, after))
+    .where(and(gt(events.seq, after), lte(events.seq, upTo)))
     .orderBy(asc(events.seq))
     .limit(limit);
   const visible = rows.filter((r) => canSeeEvent(viewer, r.event, r));
   const last = rows.at(-1);
-  return { events: visible.map((r) => toEvent(r.event)), lastSeq: last ? last.event.seq : after };
+  const lastSeq = rows.length === limit && last ? last.event.seq : Math.max(after, upTo);
+  return { events: visible.map((r) => toEvent(r.event)), lastSeq };
 }
 
 export function canSeeEvent(

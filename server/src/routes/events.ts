@@ -4,13 +4,22 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Deps } from '../deps.ts';
 import { viewerOf } from '../plugins/auth.ts';
 import { listVisibleEventsAfter } from '../queries/events.ts';
+import { SettledSeq } from '../queries/settled-seq.ts';
 
 export async function eventRoutes(app: FastifyInstance, { deps }: { deps: Deps }) {
+  const settled = new SettledSeq(deps.db);
   app
     .withTypeProvider<ZodTypeProvider>()
     .get(
       '/api/events',
       { schema: { tags: ['events'], querystring: EventsQuerySchema, response: { 200: EventsResponseSchema } } },
-      async (request) => listVisibleEventsAfter(deps.db, viewerOf(request), request.query.after, request.query.limit),
+      async (request) =>
+        listVisibleEventsAfter(
+          deps.db,
+          viewerOf(request),
+          request.query.after,
+          request.query.limit,
+          await settled.poll(),
+        ),
     );
 }
