@@ -1,0 +1,171 @@
+import type { Role } from '@defuse/shared';
+import { ROLES } from '@defuse/shared';
+import type { InjectOptions } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext } from '../helpers/app.ts';
+import { type Actor, createActor, createWorkspace, fileBomb } from '../helpers/factories.ts';
+
+/**
+ * Every route × every role. `allowed` lists the roles that get past authorization; every other
+ * role must get 403 (or 404 where a bomb is hidden from it). A route missing here fails the test,
+ * so no route ships without a decision about who may call it.
+ */
+type Fixture = { bombId: string; restrictedBombId: string; personId: string; departmentId: string; productId: string };
+type Row = {
+  route: string;
+  allowed: readonly Role[];
+  request: (f: Fixture, role: Role) => InjectOptions;
+  deniedStatus?: number;
+};
+
+const everyone = ROLES;
+const adminOnly = ['admin'] as const;
+const uniq = () => Math.random().toString(36).slice(2, 8);
+
+const MATRIX: Row[] = [
+  { route: 'GET /api/me', allowed: everyone, request: () => ({ method: 'GET', url: '/api/me' }) },
+  {
+    route: 'PATCH /api/me',
+    allowed: everyone,
+    request: () => ({ method: 'PATCH', url: '/api/me', payload: { locale: 'ja' } }),
+  },
+  {
+    route: 'POST /api/tokens',
+    allowed: everyone,
+    request: () => ({ method: 'POST', url: '/api/tokens', payload: { name: 'x' } }),
+  },
+  { route: 'GET /api/people', allowed: everyone, request: () => ({ method: 'GET', url: '/api/people' }) },
+  {
+    route: 'POST /api/people',
+    allowed: adminOnly,
+    request: () => ({
+      method: 'POST',
+      url: '/api/people',
+      payload: { name: 'N', email: `${uniq()}@example.test`, role: 'field', password: 'password123' },
+    }),
+  },
+  {
+    route: 'PATCH /api/people/{id}',
+    allowed: adminOnly,
+    request: (f) => ({ method: 'PATCH', url: `/api/people/${f.personId}`, payload: { name: 'Renamed' } }),
+  },
+  { route: 'GET /api/departments', allowed: everyone, request: () => ({ method: 'GET', url: '/api/departments' }) },
+  {
+    route: 'POST /api/departments',
+    allowed: adminOnly,
+    request: () => ({ method: 'POST', url: '/api/departments', payload: { name: 'D', slug: `d-${uniq()}` } }),
+  },
+  {
+    route: 'PATCH /api/departments/{id}',
+    allowed: adminOnly,
+    request: (f) => ({ method: 'PATCH', url: `/api/departments/${f.departmentId}`, payload: { name: 'Logistics' } }),
+  },
+  { route: 'GET /api/products', allowed: everyone, request: () => ({ method: 'GET', url: '/api/products' }) },
+  {
+    route: 'POST /api/products',
+    allowed: adminOnly,
+    request: () => ({
+      method: 'POST',
+      url: '/api/products',
+      payload: { name: 'P', slug: `p-${uniq()}`, stage: 'pilot' },
+    }),
+  },
+  {
+    route: 'PATCH /api/products/{id}',
+    allowed: adminOnly,
+    request: (f) => ({ method: 'PATCH', url: `/api/products/${f.productId}`, payload: { stage: 'launch' } }),
+  },
+  {
+    route: 'POST /api/bombs',
+    allowed: everyone,
+    request: () => ({ method: 'POST', url: '/api/bombs', payload: { title: 't', category: 'other', severity: 'low' } }),
+  },
+  { route: 'GET /api/bombs', allowed: everyone, request: () => ({ method: 'GET', url: '/api/bombs' }) },
+  {
+    route: 'GET /api/bombs/{id}',
+    allowed: everyone,
+    request: (f) => ({ method: 'GET', url: `/api/bombs/${f.bombId}` }),
+  },
+  { route: 'GET /api/events', allowed: everyone, request: () => ({ method: 'GET', url: '/api/events' }) },
+];
+
+/** Reading a restricted bomb: only the filer, its department, helpers, pms and admins; others 404. */
+const RESTRICTED_READERS: readonly Role[] = ['field', 'member', 'pm', 'admin'];
+
+let ctx: TestContext;
+let fixture: Fixture;
+const actors = new Map<Role, Actor>();
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  const ws = await createWorkspace(ctx);
+  actors.set('field', ws.field);
+  actors.set('member', ws.member);
+  actors.set('lead', await createActor(ctx, 'lead', { leadOf: [ws.departments.production] }));
+  actors.set('pm', ws.pm);
+  actors.set('admin', ws.admin);
+  const bomb = await fileBomb(ctx, ws.otherField);
+  const restricted = await fileBomb(ctx, ws.field, { restricted: true, category: 'shipping' });
+  const product = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/products',
+    headers: ws.admin.headers,
+    payload: { name: 'Kumo', slug: 'kumo', stage: 'pilot' },
+  });
+  fixture = {
+    bombId: bomb.id,
+    restrictedBombId: restricted.id,
+    personId: ws.docsMember.id,
+    departmentId: ws.departments.logistics,
+    productId: (product.json() as { product: { id: string } }).product.id,
+  };
+});
+afterAll(() => ctx.close());
+
+describe('the authorization matrix', () => {
+  it('has a row for every route in the API', async () => {
+    const doc = (await ctx.app.inject({ method: 'GET', url: '/docs/json' })).json() as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    const PUBLIC = ['GET /api/health', 'POST /api/session', 'DELETE /api/session'];
+    const missing = routes.filter((r) => !PUBLIC.includes(r) && !MATRIX.some((row) => row.route === r));
+    expect(missing).toEqual([]);
+  });
+
+  for (const row of MATRIX) {
+    it(`${row.route}: ${row.allowed.length === ROLES.length ? 'every role' : row.allowed.join(', ')}`, async () => {
+      for (const role of ROLES) {
+        const actor = actors.get(role);
+        if (!actor) throw new Error(`no ${role} actor`);
+        const req = row.request(fixture, role);
+        const res = await ctx.app.inject({ ...req, headers: { ...actor.headers, ...(req.headers ?? {}) } });
+        if (row.allowed.includes(role)) {
+          expect([401, 403], `${role} ${row.route} → ${res.statusCode} ${res.body.slice(0, 200)}`).not.toContain(
+            res.statusCode,
+          );
+          expect(res.statusCode, `${role} ${row.route}`).toBeLessThan(500);
+        } else {
+          expect(res.statusCode, `${role} ${row.route}`).toBe(row.deniedStatus ?? 403);
+        }
+        const anonymous = await ctx.app.inject(row.request(fixture, role));
+        expect(anonymous.statusCode, `anonymous ${row.route}`).toBe(401);
+      }
+    });
+  }
+
+  it('hides a restricted bomb (404) from every role that may not read it', async () => {
+    for (const role of ROLES) {
+      const actor = actors.get(role);
+      if (!actor) throw new Error(`no ${role} actor`);
+      const res = await ctx.app.inject({
+        method: 'GET',
+        url: `/api/bombs/${fixture.restrictedBombId}`,
+        headers: actor.headers,
+      });
+      expect(res.statusCode, role).toBe(RESTRICTED_READERS.includes(role) ? 200 : 404);
+    }
+  });
+});
