@@ -18,7 +18,8 @@ afterAll(() => ctx.close());
 describe('POST /api/bombs/:id/claim', () => {
   it('of 50 simultaneous claims exactly one wins; the rest get 409 already_claimed naming the winner', async () => {
     const members: Actor[] = [];
-    for (let i = 0; i < 50; i++) members.push(await createActor(ctx, 'member', { departmentIds: [ws.departments.logistics] }));
+    for (let i = 0; i < 50; i++)
+      members.push(await createActor(ctx, 'member', { departmentIds: [ws.departments.logistics] }));
     const bomb = await fileBomb(ctx, ws.field);
     const results = await Promise.all(members.map((m) => act(ctx, m, bomb.id, 'claim')));
     const ok = results.filter((r) => r.status === 200);

@@ -11,7 +11,14 @@ export async function act(
   action: string,
   payload?: unknown,
   options: { method?: 'POST' | 'DELETE'; ifMatch?: string } = {},
-): Promise<{ status: number; body: { bomb?: Bomb; event?: DefuseEvent; error?: { code: string; details?: Record<string, unknown>; fields?: { path: string }[] } } }> {
+): Promise<{
+  status: number;
+  body: {
+    bomb?: Bomb;
+    event?: DefuseEvent;
+    error?: { code: string; details?: Record<string, unknown>; fields?: { path: string }[] };
+  };
+}> {
   const res = await ctx.app.inject({
     method: options.method ?? 'POST',
     url: `/api/bombs/${bombId}/${action}`,
@@ -31,7 +38,8 @@ export async function must(
   options: { method?: 'POST' | 'DELETE' } = {},
 ): Promise<Bomb> {
   const res = await act(ctx, actor, bombId, action, payload, options);
-  if (res.status >= 300 || !res.body.bomb) throw new Error(`${action} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status >= 300 || !res.body.bomb)
+    throw new Error(`${action} failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.bomb;
 }
 
@@ -52,7 +60,5 @@ export async function getBomb(ctx: Pick<TestContext, 'app'>, actor: Actor, bombI
 export async function advance(ctx: Pick<TestContext, 'clock' | 'deps'>, seconds: number): Promise<void> {
   ctx.clock.advance(seconds);
   const now = ctx.clock.now();
-  await ctx.deps.db
-    .update(sessions)
-    .set({ lastSeenAt: now, expiresAt: new Date(now.getTime() + 30 * 86_400_000) });
+  await ctx.deps.db.update(sessions).set({ lastSeenAt: now, expiresAt: new Date(now.getTime() + 30 * 86_400_000) });
 }
