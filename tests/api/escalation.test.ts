@@ -74,7 +74,7 @@ describe('timed escalation', () => {
       [2, 'pm'],
       [3, 'admin'],
     ]);
-    expect((fired[2]?.bomb as Bomb).tier).toBe(3);
+    expect(fired[2]?.bomb).toMatchObject({ tier: 3 });
   });
 
   it('a missed resolve deadline fires resolve_overdue; waiting stops that clock', async () => {
