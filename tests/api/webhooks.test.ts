@@ -104,3 +104,26 @@ describe('department webhooks', () => {
     expect(items.every((d) => d.departmentId === ws.departments.logistics)).toBe(true);
   });
 });
+
+describe('API docs', () => {
+  it('the OpenAPI document lists the routing, policy, action and delivery-log routes', async () => {
+    const res = await ctx.app.inject({ method: 'GET', url: '/docs/json' });
+    expect(res.statusCode).toBe(200);
+    const paths = Object.keys((res.json() as { paths: Record<string, unknown> }).paths);
+    for (const p of [
+      '/api/routing',
+      '/api/departments/{id}/policy',
+      '/api/settings/escalation',
+      '/api/webhooks/deliveries',
+      '/api/bombs/{id}/claim',
+      '/api/bombs/{id}/decline',
+      '/api/bombs/{id}/reroute',
+      '/api/bombs/{id}/transition',
+      '/api/bombs/{id}/comments',
+      '/api/bombs/{id}/helpers',
+      '/api/bombs/{id}/helpers/me',
+    ]) {
+      expect(paths).toContain(p);
+    }
+  });
+});

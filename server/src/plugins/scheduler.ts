@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { deliverWebhooks } from '../commands/deliver-webhooks.ts';
+import { startWebhookDelivery } from '../commands/deliver-webhooks.ts';
 import { escalateDue } from '../commands/escalate-due.ts';
 import type { Deps } from '../deps.ts';
 
@@ -48,5 +48,5 @@ export const schedulerPlugin = fp(
 export const SCHEDULER_TASKS: SchedulerTask[] = [];
 SCHEDULER_TASKS.push(
   { name: 'escalate-due', run: (deps) => escalateDue(deps) },
-  { name: 'deliver-webhooks', run: (deps) => deliverWebhooks(deps) },
+  { name: 'deliver-webhooks', run: (deps) => startWebhookDelivery(deps) },
 );
