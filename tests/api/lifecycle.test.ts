@@ -94,6 +94,34 @@ describe('lifecycle rules', () => {
     expect((await move(filerMember, own, 'waiting')).status).toBe(200);
   });
 
+  it('members of another department may not move a bomb along', async () => {
+    const bomb = await bombIn('claimed');
+    expect((await move(ws.docsMember, bomb, 'waiting')).status).toBe(403);
+    expect((await move(ws.otherField, bomb, 'resolved', { rootCause: 'other' })).status).toBe(403);
+  });
+
+  it('each department the bomb passes through keeps its own ownership span', async () => {
+    const bomb = await bombIn('claimed');
+    await must(ctx, ws.member, bomb.id, 'transition', { to: 'waiting' });
+    await advance(ctx, 600);
+    await must(ctx, ws.member, bomb.id, 'decline', {
+      reason: 'docs',
+      suggestedDepartmentId: ws.departments.documentation,
+    });
+    await advance(ctx, 60);
+    await must(ctx, ws.docsMember, bomb.id, 'claim');
+    await must(ctx, ws.docsMember, bomb.id, 'transition', { to: 'resolved', rootCause: 'manual_unclear' });
+    const spans = await ctx.deps.db
+      .select()
+      .from(ownershipSpans)
+      .where(eq(ownershipSpans.bombId, bomb.id))
+      .orderBy(asc(ownershipSpans.routedAt));
+    expect(spans.map((s) => [s.departmentId, s.endReason, s.pausedSeconds, s.claimedAt !== null])).toEqual([
+      [ws.departments.logistics, 'declined', 600, true],
+      [ws.departments.documentation, 'resolved', 0, true],
+    ]);
+  });
+
   it('a reopen after resolved counts as a bounce back to the resolving department', async () => {
     const bomb = await bombIn('resolved');
     const res = await move(ws.field, bomb, 'open');
