@@ -6,14 +6,17 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import type { Deps } from './deps.ts';
+import type { LiveOptions } from './live/hub.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { docsPlugin } from './plugins/docs.ts';
 import { errorsPlugin } from './plugins/errors.ts';
+import { livePlugin } from './plugins/live.ts';
 import { webPlugin } from './plugins/web.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { bombRoutes } from './routes/bombs.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
+import { liveRoutes } from './routes/live.ts';
 import { sessionRoutes } from './routes/session.ts';
 
 export const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -24,6 +27,8 @@ export interface BuildOptions {
   webRoot?: string;
   /** A pino logger, or false for none (tests). */
   logger?: boolean;
+  /** Live stream tuning (heartbeat, buffers, limits); defaults suit production. */
+  live?: Partial<LiveOptions>;
 }
 
 /** The only way to make an app: production, tests and benchmarks all come through here. */
@@ -85,6 +90,8 @@ export async function buildApp(deps: Deps, options: BuildOptions): Promise<Fasti
   await app.register(adminRoutes, { deps });
   await app.register(bombRoutes, { deps });
   await app.register(eventRoutes, { deps });
+  await app.register(livePlugin, { deps, ...(options.live && { options: options.live }) });
+  await app.register(liveRoutes, { origins: config.publicOrigins });
 
   if (options.webRoot) await app.register(webPlugin, { root: options.webRoot });
   return app;
