@@ -93,6 +93,11 @@ export class LiveHub extends EventEmitter {
     return this.connections.size;
   }
 
+  /** This instance's open sockets of one person. */
+  connectionsOf(personId: string): LiveConnection[] {
+    return [...this.connections].filter((c) => c.viewer.id === personId);
+  }
+
   start(): Promise<void> {
     this.started ??= (async () => {
       // Subscribe first: a commit between reading the cursor and subscribing still wakes a read.
