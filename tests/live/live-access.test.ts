@@ -174,6 +174,13 @@ describe('while connected', () => {
     calm.close();
   });
 
+  it('closes a socket that sends a frame over 64 KiB', async () => {
+    const live = await openLive(ws, { headers: w.member.headers });
+    await live.waitForLive('hello');
+    live.ws.send(JSON.stringify({ type: 'ping', pad: 'x'.repeat(65 * 1024) }));
+    expect(await live.closed).toBe(1009);
+  });
+
   it('closes a socket whose session expired at the next re-check, and refuses it at the upgrade', async () => {
     const actor = await createActor(ctx, 'field');
     const live = await openLive(ws, { headers: actor.headers });
