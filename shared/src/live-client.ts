@@ -17,7 +17,7 @@
  * The logic is the pure `liveStep(state, input)`; `createLiveClient` only runs its effects.
  */
 import type { DefuseEvent } from './event.ts';
-import { type ServerMessage, ServerMessageSchema } from './live.ts';
+import { LIVE_CLOSE, type ServerMessage, ServerMessageSchema } from './live.ts';
 
 /** `connecting` first time; `open` once the server said hello; `reconnecting` after a drop; `closed` for good. */
 export type LiveStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -46,9 +46,6 @@ export type LiveEffect =
   | { type: 'status'; status: LiveStatus }
   | { type: 'schedule_reconnect'; delayMs: number }
   | { type: 'session_ended' };
-
-/** The server closes with this code when the session behind the socket ended: sign in again. */
-export const LIVE_CLOSE_SESSION_ENDED = 4401;
 
 export const BACKOFF = { baseMs: 500, maxMs: 30_000 };
 
@@ -81,7 +78,7 @@ export function liveStep(
         effects: [{ type: 'close_socket' }, { type: 'status', status: 'closed' }],
       };
     case 'closed': {
-      if (input.code === LIVE_CLOSE_SESSION_ENDED) {
+      if (input.code === LIVE_CLOSE.sessionEnded) {
         return {
           state: { ...state, status: 'closed' },
           effects: [{ type: 'status', status: 'closed' }, { type: 'session_ended' }],

@@ -42,7 +42,7 @@ describe('slow and dead clients', () => {
     expect(seqs).toHaveLength((filed + 1) * 2);
     expect(seqs).toEqual(seqs.map((_, i) => hello.lastSeq + 1 + i));
     reader.close();
-  });
+  }, 90_000);
 
   it('drops a connection that does not answer heartbeats and keeps one that does', async () => {
     const dead = await openLive(ws, { headers: w.member.headers });

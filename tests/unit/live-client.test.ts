@@ -4,7 +4,7 @@ import {
   createLiveClient,
   type DefuseEvent,
   initialLiveState,
-  LIVE_CLOSE_SESSION_ENDED,
+  LIVE_CLOSE,
   type LiveState,
   type LiveStatus,
   type LiveWebSocket,
@@ -84,7 +84,7 @@ describe('liveStep', () => {
   });
 
   it('stops for good when the session ended or when stopped', () => {
-    const ended = liveStep(open(1), { type: 'closed', code: LIVE_CLOSE_SESSION_ENDED });
+    const ended = liveStep(open(1), { type: 'closed', code: LIVE_CLOSE.sessionEnded });
     expect(ended.state.status).toBe('closed');
     expect(ended.effects).toContainEqual({ type: 'session_ended' });
     expect(liveStep(ended.state, { type: 'connect' }).effects).toEqual([]);
@@ -233,7 +233,7 @@ describe('createLiveClient', () => {
     first.onmessage?.({ data: JSON.stringify({ type: 'event', event: event(6) }) });
     expect(h.events).toEqual([]);
     h.fire(500);
-    h.current().onclose?.({ code: LIVE_CLOSE_SESSION_ENDED });
+    h.current().onclose?.({ code: LIVE_CLOSE.sessionEnded });
     expect(h.client.status).toBe('closed');
     expect(h.ended()).toBe(1);
     expect(h.timers.filter((t) => t.ms === 500 || t.ms === 1000)).toEqual([]);
