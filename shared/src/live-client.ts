@@ -232,13 +232,20 @@ export function createLiveClient(options: LiveClientOptions): LiveClient {
     if (socket !== s) return;
     socket = null;
     stopPing();
-    s.onopen = s.onmessage = s.onclose = s.onerror = null;
+    detach(s);
     s.close();
     dispatch({ type: 'closed', code });
   };
 
   const open = (after: number | null) => {
-    const s = new Socket(liveUrl(options.url, after));
+    let s: LiveWebSocket;
+    try {
+      s = new Socket(liveUrl(options.url, after));
+    } catch {
+      // A refused URL (e.g. a mixed-content block) counts as a failed attempt, retried with backoff.
+      later(() => dispatch({ type: 'closed', code: 1006 }), 0);
+      return;
+    }
     socket = s;
     heardSincePing = true;
     s.onopen = () => schedulePing();
@@ -263,7 +270,7 @@ export function createLiveClient(options: LiveClientOptions): LiveClient {
         socket = null;
         stopPing();
         if (s) {
-          s.onopen = s.onmessage = s.onclose = s.onerror = null;
+          detach(s);
           s.close(1000);
         }
         return;
@@ -303,6 +310,12 @@ export function createLiveClient(options: LiveClientOptions): LiveClient {
       dispatch({ type: 'stop' });
     },
   };
+}
+
+/** Stale handlers of a replaced socket must change nothing; its late error is swallowed, not thrown. */
+function detach(s: LiveWebSocket) {
+  s.onopen = s.onmessage = s.onclose = null;
+  s.onerror = () => {};
 }
 
 function missingWebSocket(): never {

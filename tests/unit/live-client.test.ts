@@ -243,3 +243,35 @@ describe('createLiveClient', () => {
     expect(other.statuses).toEqual(['closed']);
   });
 });
+
+describe('createLiveClient when the socket cannot be made', () => {
+  it('counts a throwing constructor as a failed attempt and retries with backoff', () => {
+    const timers: { fn: () => void; ms: number }[] = [];
+    let attempts = 0;
+    const statuses: LiveStatus[] = [];
+    const client = createLiveClient({
+      url: 'ws://host/api/live',
+      onEvent: () => {},
+      onStatus: (s) => statuses.push(s),
+      WebSocket: class {
+        constructor() {
+          attempts++;
+          throw new Error('SecurityError');
+        }
+      } as unknown as new (
+        url: string,
+      ) => LiveWebSocket,
+      setTimeout: (fn, ms) => timers.push({ fn, ms }),
+      clearTimeout: () => {},
+      random: () => 1,
+    });
+    timers.shift()?.fn();
+    expect(timers.map((t) => t.ms)).toEqual([500]);
+    timers.shift()?.fn();
+    timers.shift()?.fn();
+    expect(attempts).toBe(2);
+    expect(timers.map((t) => t.ms)).toEqual([1000]);
+    expect(client.status).toBe('connecting');
+    client.close();
+  });
+});
