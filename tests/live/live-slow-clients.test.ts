@@ -24,7 +24,8 @@ describe('slow and dead clients', () => {
     const hello = await reader.waitForLive('hello');
     // Stops reading from the TCP socket: the kernel buffers fill, then the server's queue grows.
     stuck.ws.pause();
-    const description = 'x'.repeat(10_000);
+    // Japanese text is three bytes a character in UTF-8: the largest event a filing can write.
+    const description = 'あ'.repeat(10_000);
     let filed = 0;
     // The paused client cannot read the close either, so ask the server whether it let go.
     const cutOff = () => ctx.hub.connectionsOf(w.pm.id).length === 0;
