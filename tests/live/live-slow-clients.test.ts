@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, listenOnPort0, openLive, type TestContext } from '../helpers/app.ts';
+import { createTestContext, listenOnPort0, openLive, type TestContext, until } from '../helpers/app.ts';
 import { createWorkspace, fileBomb } from '../helpers/factories.ts';
 
 let ctx: TestContext;
@@ -65,12 +65,3 @@ describe('slow and dead clients', () => {
     healthy.close();
   });
 });
-
-/** Polls a condition about the server's state (socket events arrive asynchronously). */
-async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const end = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > end) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
