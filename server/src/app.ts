@@ -6,9 +6,11 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import type { Deps } from './deps.ts';
+import type { LiveOptions } from './live/hub.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { docsPlugin } from './plugins/docs.ts';
 import { errorsPlugin } from './plugins/errors.ts';
+import { livePlugin } from './plugins/live.ts';
 import { noNulPlugin } from './plugins/no-nul.ts';
 import { hasWebBuild, webPlugin } from './plugins/web.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -16,6 +18,7 @@ import { bombActionRoutes } from './routes/bomb-actions.ts';
 import { bombRoutes } from './routes/bombs.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
+import { liveRoutes } from './routes/live.ts';
 import { policyRoutes } from './routes/policies.ts';
 import { routingRoutes } from './routes/routing.ts';
 import { sessionRoutes } from './routes/session.ts';
@@ -29,6 +32,8 @@ export interface BuildOptions {
   webRoot?: string;
   /** false for no log (tests), or a stream to write JSON lines to; stdout when omitted. */
   logger?: false | { stream: NodeJS.WritableStream };
+  /** Live stream tuning (heartbeat, buffers, limits); defaults suit production. */
+  live?: Partial<LiveOptions>;
 }
 
 /** The only way to make an app: production, tests and benchmarks all come through here. */
@@ -99,6 +104,8 @@ export async function buildApp(deps: Deps, options: BuildOptions): Promise<Fasti
   await app.register(routingRoutes, { deps });
   await app.register(policyRoutes, { deps });
   await app.register(webhookRoutes, { deps });
+  await app.register(livePlugin, { deps, ...(options.live && { options: options.live }) });
+  await app.register(liveRoutes, { origins: config.publicOrigins });
 
   if (spa && options.webRoot) await app.register(webPlugin, { root: options.webRoot });
   return app;

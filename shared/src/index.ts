@@ -6,6 +6,7 @@ export * from './errors.ts';
 export * from './event.ts';
 export * from './isolation.ts';
 export * from './live.ts';
+export * from './live-client.ts';
 export * from './person.ts';
 export * from './routing.ts';
 export * from './webhook.ts';
