@@ -9,8 +9,13 @@ export interface Credential {
 }
 
 export interface ConnectionLimits {
-  /** Bytes queued for a client before it counts as stuck and is cut off (it resumes with after=). */
+  /**
+   * Bytes queued for a client above which it counts as stuck if the queue stays that large for
+   * `stuckGraceMs`; past `maxQueuedBytes` it is cut off at once. It resumes with after=.
+   */
   maxBufferedBytes: number;
+  stuckGraceMs: number;
+  maxQueuedBytes: number;
   /** Sustained client messages per second, and the burst allowed above it. */
   messagesPerSecond: number;
   messageBurst: number;
@@ -25,6 +30,8 @@ export class LiveConnection {
   /** Cleared at each heartbeat, set by a pong or a message; still clear at the next one means dead. */
   alive = true;
   private tokens: number;
+  /** When the queue was first seen above the bound, while it stays there. */
+  private overSince: number | null = null;
   private refilledAt = performance.now();
 
   constructor(
@@ -41,20 +48,32 @@ export class LiveConnection {
   }
 
   /**
-   * Queues a frame; a client whose queue passes the bound is cut off rather than let it slow
-   * the others or grow this process's memory. Returns false when the frame was not queued.
+   * At the start of each fan-out burst: a client whose queue has stayed above the bound for the
+   * grace period, or passed the hard ceiling, has stopped reading and is cut off (it resumes with
+   * after=). So it never slows the others nor holds more than the ceiling, while a prompt reader
+   * that a burst of parallel commits briefly filled is left alone.
    */
-  send(frame: Buffer): boolean {
+  checkBacklog(now = performance.now()): boolean {
     if (!this.open) return false;
-    this.socket.send(frame, { binary: false });
-    if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
+    const queued = this.socket.bufferedAmount;
+    const stuck =
+      queued > this.limits.maxQueuedBytes ||
+      (queued > this.limits.maxBufferedBytes && now - (this.overSince ?? now) > this.limits.stuckGraceMs);
+    if (stuck) {
       this.socket.terminate();
       return false;
     }
+    this.overSince = queued > this.limits.maxBufferedBytes ? (this.overSince ?? now) : null;
     return true;
   }
 
-  /** Queues a frame and, past the bound, waits until the queue drains (replay paces itself this way). */
+  /** Queues a frame; returns false when the socket is no longer open. */
+  send(frame: Buffer): boolean {
+    if (!this.open) return false;
+    this.socket.send(frame, { binary: false });
+    return true;
+  }
+
   async sendPaced(frame: Buffer): Promise<void> {
     if (!this.open) return;
     if (this.socket.bufferedAmount <= this.limits.maxBufferedBytes) {

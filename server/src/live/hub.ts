@@ -25,6 +25,8 @@ export interface LiveOptions extends ConnectionLimits {
 
 export const DEFAULT_LIVE_OPTIONS: LiveOptions = {
   maxBufferedBytes: 512 * 1024,
+  stuckGraceMs: 2000,
+  maxQueuedBytes: 8 * 1024 * 1024,
   messagesPerSecond: 5,
   messageBurst: 20,
   heartbeatMs: 30_000,
@@ -161,6 +163,7 @@ export class LiveHub extends EventEmitter {
       connections: this.connections.size,
       startedAt: performance.now(),
     } satisfies FanOutInfo);
+    for (const conn of this.connections) if (conn.live) conn.checkBacklog();
     for (const row of rows) {
       const seq = row.event.seq;
       let frame: Buffer | undefined;
