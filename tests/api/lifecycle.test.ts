@@ -6,6 +6,7 @@ import { act, advance, getBomb, must, timeline } from '../helpers/actions.ts';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
 import { hours } from '../helpers/clock.ts';
 import { type Actor, createActor, createWorkspace, fileBomb } from '../helpers/factories.ts';
+import { ALLOWED_MOVES } from '../helpers/lifecycle.ts';
 
 let ctx: TestContext;
 let ws: Awaited<ReturnType<typeof createWorkspace>>;
@@ -33,22 +34,11 @@ async function bombIn(status: Status): Promise<Bomb> {
 }
 
 const STATUSES: Status[] = ['open', 'claimed', 'waiting', 'resolved', 'closed'];
-const ALLOWED = new Set([
-  'open>claimed',
-  'claimed>waiting',
-  'claimed>resolved',
-  'claimed>open',
-  'waiting>claimed',
-  'waiting>resolved',
-  'resolved>closed',
-  'resolved>open',
-  'closed>open',
-]);
 
 describe('POST /api/bombs/:id/transition: every move, allowed and not', () => {
   for (const from of STATUSES) {
     for (const to of STATUSES) {
-      const ok = ALLOWED.has(`${from}>${to}`);
+      const ok = ALLOWED_MOVES.has(`${from}>${to}`);
       it(`${from} → ${to}: ${ok ? '200' : '409 invalid_transition'}`, async () => {
         const bomb = await bombIn(from);
         // pm: allowed to do every move, so only the lifecycle decides.
