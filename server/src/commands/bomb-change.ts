@@ -136,8 +136,10 @@ export async function syncDeadlines(
   after: BombRow,
   now: Date,
   assigneeActed: boolean,
+  /** The department's policy when the caller has read it already. */
+  knownPolicy?: Policy,
 ): Promise<void> {
-  let policy: Policy | undefined;
+  let policy: Policy | undefined = knownPolicy;
   const policyOf = async () => {
     policy ??= await getPolicy(tx, after.departmentId ?? '');
     return policy;

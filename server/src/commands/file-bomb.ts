@@ -9,7 +9,7 @@ import { invalidField } from '../errors.ts';
 import { toBomb } from '../queries/bomb-row.ts';
 import { appendEvents } from '../queries/events.ts';
 import { openSpan } from '../queries/ownership-spans.ts';
-import { departmentsWithMembers, getPolicy, getRoutingTable } from '../queries/settings.ts';
+import { getRoutingContext } from '../queries/settings.ts';
 import type { Viewer } from '../viewer.ts';
 import { syncDeadlines } from './bomb-change.ts';
 import { beginIdempotent, finishIdempotent, hashRequest } from './idempotency.ts';
@@ -36,12 +36,11 @@ export async function fileBomb(
       const [product] = await tx.select({ id: products.id }).from(products).where(eq(products.id, input.productId));
       if (!product) throw invalidField('productId', 'No such product');
     }
-    const table = await getRoutingTable(tx);
-    const staffed = await departmentsWithMembers(tx);
-    const routing = table
-      ? routeBomb({ ...input, productId: input.productId ?? null }, table, (id) => staffed.has(id))
+    const context = await getRoutingContext(tx);
+    const routing = context.table
+      ? routeBomb({ ...input, productId: input.productId ?? null }, context.table, (id) => context.staffed.has(id))
       : null;
-    const policy = routing ? await getPolicy(tx, routing.departmentId) : null;
+    const policy = routing ? context.policyOf(routing.departmentId) : null;
     // A rule's named person claims it at once (on their behalf), if they still belong there.
     const assigneeId =
       routing?.assigneeId && (await isActiveMember(tx, routing.assigneeId, routing.departmentId))
@@ -85,41 +84,46 @@ export async function fileBomb(
         claimedAt: row.claimedAt,
       });
     }
-    await syncDeadlines(tx, null, row, now, false);
+    await syncDeadlines(tx, null, row, now, false, policy ?? undefined);
     const bomb = toBomb(row);
-    const events = await appendEvents(tx, [
-      { type: 'bomb.filed', bombId: row.id, actorId: viewer.id, at: now, data: { bomb } },
-      ...(routing
-        ? [
-            {
-              type: 'bomb.routed' as const,
-              bombId: row.id,
-              actorId: null,
-              at: now,
-              data: {
-                bomb,
-                departmentId: routing.departmentId,
-                ruleIndex: routing.ruleIndex,
-                fallbackReason: routing.fallbackReason,
-                skippedDepartmentId: routing.skippedDepartmentId,
-                assigneeId: routing.assigneeId,
-                ...(routing.assigneeId && !assigneeId && { assigneeSkipped: true }),
+    // The bomb insert gave this transaction its id: no separate statement needed for it.
+    const events = await appendEvents(
+      tx,
+      [
+        { type: 'bomb.filed', bombId: row.id, actorId: viewer.id, at: now, data: { bomb } },
+        ...(routing
+          ? [
+              {
+                type: 'bomb.routed' as const,
+                bombId: row.id,
+                actorId: null,
+                at: now,
+                data: {
+                  bomb,
+                  departmentId: routing.departmentId,
+                  ruleIndex: routing.ruleIndex,
+                  fallbackReason: routing.fallbackReason,
+                  skippedDepartmentId: routing.skippedDepartmentId,
+                  assigneeId: routing.assigneeId,
+                  ...(routing.assigneeId && !assigneeId && { assigneeSkipped: true }),
+                },
               },
-            },
-          ]
-        : []),
-      ...(assigneeId
-        ? [
-            {
-              type: 'bomb.claimed' as const,
-              bombId: row.id,
-              actorId: null,
-              at: now,
-              data: { bomb, assigneeId, onBehalf: true, ruleIndex: routing?.ruleIndex ?? null },
-            },
-          ]
-        : []),
-    ]);
+            ]
+          : []),
+        ...(assigneeId
+          ? [
+              {
+                type: 'bomb.claimed' as const,
+                bombId: row.id,
+                actorId: null,
+                at: now,
+                data: { bomb, assigneeId, onBehalf: true, ruleIndex: routing?.ruleIndex ?? null },
+              },
+            ]
+          : []),
+      ],
+      { afterWrite: true },
+    );
     if (idem) await finishIdempotent(tx, idem, { status: 201, body: { bomb } }, now);
     return { result: { bomb, replayed: false }, events };
   });

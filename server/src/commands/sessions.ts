@@ -13,7 +13,7 @@ import type { DbOrTx } from '../db/types.ts';
 import type { Deps } from '../deps.ts';
 import { addSeconds } from '../domain/deadlines.ts';
 import { DomainError } from '../errors.ts';
-import { getPerson, loadViewer } from '../queries/people.ts';
+import { getPerson, membershipsField, viewerFromRow } from '../queries/people.ts';
 import type { Viewer } from '../viewer.ts';
 
 /** Failed sign-ins allowed per account and per address in the window, shared by every instance. */
@@ -67,7 +67,7 @@ export async function resolveSession(
 ): Promise<{ viewer: Viewer; sessionId: string } | null> {
   const now = clock.now();
   const [row] = await db
-    .select({ session: sessions, person: people })
+    .select({ session: sessions, person: people, memberships: membershipsField })
     .from(sessions)
     .innerJoin(people, eq(people.id, sessions.personId))
     .where(eq(sessions.tokenHash, hashToken(token)));
@@ -81,7 +81,7 @@ export async function resolveSession(
   if (now.getTime() - row.session.lastSeenAt.getTime() > 60_000) {
     await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, row.session.id));
   }
-  return { viewer: await loadViewer(db, row.person), sessionId: row.session.id };
+  return { viewer: viewerFromRow(row.person, row.memberships), sessionId: row.session.id };
 }
 
 export async function resolveApiToken(
@@ -90,7 +90,7 @@ export async function resolveApiToken(
 ): Promise<Viewer | null> {
   if (!token.startsWith(API_TOKEN_PREFIX)) return null;
   const [row] = await db
-    .select({ token: apiTokens, person: people })
+    .select({ token: apiTokens, person: people, memberships: membershipsField })
     .from(apiTokens)
     .innerJoin(people, eq(people.id, apiTokens.personId))
     .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt)));
@@ -99,7 +99,7 @@ export async function resolveApiToken(
   if (!row.token.lastUsedAt || now.getTime() - row.token.lastUsedAt.getTime() > 60_000) {
     await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.token.id));
   }
-  return loadViewer(db, row.person);
+  return viewerFromRow(row.person, row.memberships);
 }
 
 export async function createApiToken(

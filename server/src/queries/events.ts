@@ -33,9 +33,14 @@ export function toEvent(row: EventRow): DefuseEvent {
  * the settled seq (SettledSeq), which needs every writer to hold a transaction id before it takes
  * a seq — pg_current_xact_id() assigns one if the transaction has none yet.
  */
-export async function appendEvents(tx: DbOrTx, list: NewEvent[]): Promise<DefuseEvent[]> {
+export async function appendEvents(
+  tx: DbOrTx,
+  list: NewEvent[],
+  /** `afterWrite`: the transaction has already written a row, so it holds an id and the extra statement is skipped. */
+  options: { afterWrite?: boolean } = {},
+): Promise<DefuseEvent[]> {
   if (list.length === 0) return [];
-  await tx.execute(sql`select pg_current_xact_id()`);
+  if (!options.afterWrite) await tx.execute(sql`select pg_current_xact_id()`);
   const rows = await tx
     .insert(events)
     .values(

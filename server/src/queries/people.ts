@@ -1,6 +1,6 @@
 import { departmentMembers, people } from '@defuse/drizzle';
 import type { Person } from '@defuse/shared';
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/types.ts';
 import type { Viewer } from '../viewer.ts';
 
@@ -50,12 +50,29 @@ export async function listPeople(db: DbOrTx): Promise<Person[]> {
 
 export async function loadViewer(db: DbOrTx, row: PersonRow): Promise<Viewer> {
   const m = (await membershipsOf(db, [row.id])).get(row.id);
-  return {
-    id: row.id,
-    name: row.name,
-    role: row.role,
-    locale: row.locale,
-    departmentIds: m?.departmentIds ?? [],
-    leadDepartmentIds: m?.leadDepartmentIds ?? [],
-  };
+  return toViewer(row, m?.departmentIds ?? [], m?.leadDepartmentIds ?? []);
+}
+
+const toViewer = (row: PersonRow, departmentIds: string[], leadDepartmentIds: string[]): Viewer => ({
+  id: row.id,
+  name: row.name,
+  role: row.role,
+  locale: row.locale,
+  departmentIds,
+  leadDepartmentIds,
+});
+
+/**
+ * A select field with the person's memberships as `[[departmentId, isLead], …]` JSON text, so a
+ * request's viewer comes in the same query as its session (auth runs on every request).
+ */
+export const membershipsField = sql<string>`(select coalesce(json_agg(json_build_array(${departmentMembers.departmentId}, ${departmentMembers.isLead})), '[]')::text from ${departmentMembers} where ${departmentMembers.personId} = ${people.id})`;
+
+export function viewerFromRow(row: PersonRow, memberships: string): Viewer {
+  const pairs = JSON.parse(memberships) as [string, boolean][];
+  return toViewer(
+    row,
+    pairs.map(([id]) => id),
+    pairs.filter(([, lead]) => lead).map(([id]) => id),
+  );
 }

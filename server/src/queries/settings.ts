@@ -1,7 +1,7 @@
 import { departmentMembers, departmentPolicies, departments, settings } from '@defuse/drizzle';
 import { DEFAULT_POLICY, type Policy, PolicySchema, type RoutingTable, RoutingTableSchema } from '@defuse/shared';
 import { asc, eq, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../db/types.ts';
+import { type DbOrTx, rowsOf } from '../db/types.ts';
 
 /** Category → department slug, used until an admin stores routing rules. */
 const DEFAULT_ROUTES: Record<string, string[]> = {
@@ -32,6 +32,10 @@ export async function getRoutingTable(db: DbOrTx): Promise<RoutingTable | null> 
     .select({ id: departments.id, slug: departments.slug })
     .from(departments)
     .orderBy(asc(departments.createdAt));
+  return defaultRoutingTable(rows);
+}
+
+function defaultRoutingTable(rows: { id: string; slug: string }[]): RoutingTable | null {
   if (rows.length === 0) return null;
   const bySlug = new Map(rows.map((r) => [r.slug, r.id]));
   const rules = Object.entries(DEFAULT_ROUTES).flatMap(([slug, categories]) => {
@@ -47,6 +51,38 @@ export async function getRoutingTable(db: DbOrTx): Promise<RoutingTable | null> 
 export async function departmentsWithMembers(db: DbOrTx): Promise<Set<string>> {
   const rows = await db.selectDistinct({ id: departmentMembers.departmentId }).from(departmentMembers).where(sql`true`);
   return new Set(rows.map((r) => r.id));
+}
+
+/** What filing needs to route a bomb and set its deadlines. */
+export interface RoutingContext {
+  table: RoutingTable | null;
+  staffed: Set<string>;
+  policyOf(departmentId: string): Policy;
+}
+
+/**
+ * Everything routing reads, in one statement: the stored table (or the defaults over the
+ * departments), which departments have members, and every department's policy. Filing is the hot
+ * path; this is one round trip where separate reads were four.
+ */
+export async function getRoutingContext(db: DbOrTx): Promise<RoutingContext> {
+  const [row] = rowsOf<{ routing: string | null; departments: string; staffed: string; policies: string }>(
+    await db.execute(sql`select
+      (select value::text from ${settings} where key = 'routing') as routing,
+      (select coalesce(json_agg(json_build_object('id', id, 'slug', slug) order by created_at), '[]')::text from ${departments}) as departments,
+      (select coalesce(json_agg(distinct department_id), '[]')::text from ${departmentMembers}) as staffed,
+      (select coalesce(json_object_agg(department_id, policy), '{}')::text from ${departmentPolicies}) as policies`),
+  );
+  const stored = RoutingTableSchema.safeParse(row?.routing ? JSON.parse(row.routing) : undefined);
+  const policies = JSON.parse(row?.policies ?? '{}') as Record<string, unknown>;
+  return {
+    table: stored.success ? stored.data : defaultRoutingTable(JSON.parse(row?.departments ?? '[]')),
+    staffed: new Set(JSON.parse(row?.staffed ?? '[]') as string[]),
+    policyOf(departmentId) {
+      const parsed = PolicySchema.safeParse(policies[departmentId]);
+      return parsed.success ? parsed.data : DEFAULT_POLICY;
+    },
+  };
 }
 
 export async function getPolicy(db: DbOrTx, departmentId: string): Promise<Policy> {
