@@ -13,8 +13,11 @@ import { webPlugin } from './plugins/web.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { bombRoutes } from './routes/bombs.ts';
 import { eventRoutes } from './routes/events.ts';
+import { feedbackRoutes } from './routes/feedback.ts';
 import { healthRoutes } from './routes/health.ts';
+import { isolationRoutes } from './routes/isolation.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { settingsRoutes } from './routes/settings.ts';
 
 export const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -85,6 +88,9 @@ export async function buildApp(deps: Deps, options: BuildOptions): Promise<Fasti
   await app.register(adminRoutes, { deps });
   await app.register(bombRoutes, { deps });
   await app.register(eventRoutes, { deps });
+  await app.register(isolationRoutes, { deps });
+  await app.register(feedbackRoutes, { deps });
+  await app.register(settingsRoutes, { deps });
 
   if (options.webRoot) await app.register(webPlugin, { root: options.webRoot });
   return app;

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { runIsolation } from '../commands/refresh-isolation.ts';
 import type { Deps } from '../deps.ts';
 
 /**
@@ -44,3 +45,6 @@ export const schedulerPlugin = fp(
 
 /** The tasks production runs; each feature adds its own here. */
 export const SCHEDULER_TASKS: SchedulerTask[] = [];
+
+/** Isolation: project new events, then recompute people whose signals change with time alone. */
+SCHEDULER_TASKS.push({ name: 'isolation', run: (deps) => runIsolation(deps) });
