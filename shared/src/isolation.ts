@@ -83,7 +83,10 @@ export const IsolationReasonSchema = z.object({
   message: z.string(),
   /** The same reason in both languages, so a client can switch without asking again. */
   messages: z.object({ ja: z.string(), en: z.string() }),
+  /** The bombs the reason names: up to 50 on a person's page, up to 10 in the dashboard list. */
   bombIds: z.array(IdSchema),
+  /** How many bombs the reason is about, when there are more than `bombIds` shows. */
+  bombCount: z.number().int(),
 });
 export type IsolationReason = z.infer<typeof IsolationReasonSchema>;
 
@@ -121,7 +124,7 @@ export type IsolationEntry = z.infer<typeof IsolationEntrySchema>;
 export const IsolationQuerySchema = z.strictObject({
   state: z.enum(ISOLATION_STATES).optional(),
   /** The dashboard wants the top of the list; everyone is reachable with a larger limit. */
-  limit: z.coerce.number().int().min(1).max(5000).default(500),
+  limit: z.coerce.number().int().min(1).max(5000).default(200),
 });
 
 export const IsolationResponseSchema = z.object({ generatedAt: TimeSchema, people: z.array(IsolationEntrySchema) });

@@ -4,7 +4,7 @@ import { and, asc, desc, eq, gt, inArray, lte, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/types.ts';
 import { forbidden, notFound } from '../errors.ts';
 import { isManager, type Viewer } from '../viewer.ts';
-import { entryColumns, localizeReasons, toEntry, utcDay } from './isolation.ts';
+import { entryColumns, LIST_REASON_BOMBS, localizeReasons, toEntry, utcDay } from './isolation.ts';
 
 export const HISTORY_DAYS = 30;
 
@@ -49,7 +49,7 @@ export async function listIsolation(
     .where(and(...where))
     .orderBy(desc(personIsolation.score), asc(personIsolation.personId))
     .limit(query.limit);
-  return rows.map((r) => toEntry(r, viewer.locale, now));
+  return rows.map((r) => toEntry(r, viewer.locale, now, LIST_REASON_BOMBS));
 }
 
 /** Daily rows carried forward over days with no change, oldest first, ending today. */

@@ -167,8 +167,17 @@ export async function storeIsolation(
   }
 }
 
-export function localizeReasons(reasons: ReasonDraft[], locale: Locale): IsolationReason[] {
-  return reasons.map((r) => ({ code: r.code, message: r.messages[locale], messages: r.messages, bombIds: r.bombIds }));
+/** The dashboard names fewer bombs per reason than a person's page: it lists thousands of people. */
+export const LIST_REASON_BOMBS = 10;
+
+export function localizeReasons(reasons: ReasonDraft[], locale: Locale, maxBombs?: number): IsolationReason[] {
+  return reasons.map((r) => ({
+    code: r.code,
+    message: r.messages[locale],
+    messages: r.messages,
+    bombIds: maxBombs === undefined ? r.bombIds : r.bombIds.slice(0, maxBombs),
+    bombCount: r.bombCount ?? r.bombIds.length,
+  }));
 }
 
 /**
@@ -190,7 +199,7 @@ export function signalsAt(stored: StoredIsolation, now: Date): IsolationSignals 
 
 export type EntryRow = typeof personIsolation.$inferSelect & { name: string; role: IsolationEntry['role'] };
 
-export function toEntry(row: EntryRow, locale: Locale, now: Date): IsolationEntry {
+export function toEntry(row: EntryRow, locale: Locale, now: Date, maxBombs?: number): IsolationEntry {
   const stored = fromRow(row);
   return {
     personId: row.personId,
@@ -199,7 +208,7 @@ export function toEntry(row: EntryRow, locale: Locale, now: Date): IsolationEntr
     state: stored.state,
     score: stored.score,
     signals: signalsAt(stored, now),
-    reasons: localizeReasons(stored.reasons, locale),
+    reasons: localizeReasons(stored.reasons, locale, maxBombs),
     updatedAt: stored.updatedAt.toISOString(),
   };
 }
