@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { runIsolation } from '../commands/refresh-isolation.ts';
+import { drainIsolation } from '../commands/refresh-isolation.ts';
 import type { Deps } from '../deps.ts';
 
 /**
@@ -47,4 +47,4 @@ export const schedulerPlugin = fp(
 export const SCHEDULER_TASKS: SchedulerTask[] = [];
 
 /** Isolation: project new events, then recompute people whose signals change with time alone. */
-SCHEDULER_TASKS.push({ name: 'isolation', run: (deps) => runIsolation(deps) });
+SCHEDULER_TASKS.push({ name: 'isolation', run: (deps) => drainIsolation(deps, 20) });
