@@ -83,7 +83,7 @@ export const IsolationReasonSchema = z.object({
   message: z.string(),
   /** The same reason in both languages, so a client can switch without asking again. */
   messages: z.object({ ja: z.string(), en: z.string() }),
-  /** The bombs the reason names: up to 50 on a person's page, up to 10 in the dashboard list. */
+  /** The bombs the reason names: up to 50 on a person's page, up to 5 in the dashboard list. */
   bombIds: z.array(IdSchema),
   /** How many bombs the reason is about, when there are more than `bombIds` shows. */
   bombCount: z.number().int(),

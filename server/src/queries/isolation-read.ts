@@ -1,10 +1,10 @@
-import { departmentMembers, people, personDailyLoad, personIsolation } from '@defuse/drizzle';
+import { departmentMembers, people, personDailyLoad, personIsolation, personIsolationReasons } from '@defuse/drizzle';
 import type { IsolationEntry, IsolationPersonResponse, IsolationState } from '@defuse/shared';
 import { and, asc, desc, eq, gt, inArray, lte, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/types.ts';
 import { forbidden, notFound } from '../errors.ts';
 import { isManager, type Viewer } from '../viewer.ts';
-import { entryColumns, LIST_REASON_BOMBS, localizeReasons, toEntry, utcDay } from './isolation.ts';
+import { entryColumns, localizeReasons, toEntry, utcDay } from './isolation.ts';
 
 export const HISTORY_DAYS = 30;
 
@@ -49,7 +49,7 @@ export async function listIsolation(
     .where(and(...where))
     .orderBy(desc(personIsolation.score), asc(personIsolation.personId))
     .limit(query.limit);
-  return rows.map((r) => toEntry(r, viewer.locale, now, LIST_REASON_BOMBS));
+  return rows.map((r) => toEntry(r, viewer.locale, now));
 }
 
 /** Daily rows carried forward over days with no change, oldest first, ending today. */
@@ -90,12 +90,13 @@ export async function getPersonIsolation(
     .where(eq(people.id, personId));
   if (!person) throw notFound('No such person');
   const [row] = await db
-    .select(entryColumns)
+    .select({ ...entryColumns, fullReasons: personIsolationReasons.reasons })
     .from(personIsolation)
     .innerJoin(people, eq(people.id, personIsolation.personId))
+    .leftJoin(personIsolationReasons, eq(personIsolationReasons.personId, personIsolation.personId))
     .where(eq(personIsolation.personId, personId));
   const entry: IsolationEntry = row
-    ? toEntry(row, viewer.locale, now)
+    ? toEntry(row, viewer.locale, now, row.fullReasons)
     : {
         personId,
         name: person.name,

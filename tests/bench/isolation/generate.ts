@@ -71,9 +71,9 @@ export async function generate(sql: postgres.Sql, scale: Scale, log: (s: string)
        (${CATEGORIES})[1 + n % 6],
        (case when n % 10 < 2 then 'low' when n % 10 < 8 then 'normal' when n % 10 = 8 then 'high' else 'critical' end)::severity,
        st, bench_id('pr'||(1 + n % 20)),
-       bench_id('p'||(1 + (n * 7919) % ${nField})),
+       bench_id('p'||(1 + (n::bigint * 7919) % ${nField})),
        bench_id('d'||(1 + n % 5)),
-       case when st <> 'open' then bench_id('p'||(${nField + 1} + (n * 31) % ${nMember + nLead})) end,
+       case when st <> 'open' then bench_id('p'||(${nField + 1} + (n::bigint * 31) % ${nMember + nLead})) end,
        case when r % 17 = 0 then 1 + r % 3 else 0 end, r % 97 = 0,
        case when st in ('resolved','closed') then (${ROOT})[1 + n % 7] end,
        created + interval '1 day',
@@ -107,7 +107,7 @@ export async function generate(sql: postgres.Sql, scale: Scale, log: (s: string)
        (case when j = 0 then b.filed_by_id when j = 1 then null
              when b.assignee_id is null or j % 3 = 0 then b.filed_by_id
              when j % 3 = 1 then b.assignee_id
-             else bench_id('p'||(1 + (i * 13) % ${P})) end),
+             else bench_id('p'||(1 + (i::bigint * 13) % ${P})) end),
        least(now(), b.created_at + j * interval '1 hour'), '{}'::jsonb
      from (select i, (i - 1) % ${B} + 1 as n, (i - 1) / ${B} as j from generate_series(1, ${E}) i) s
      join bombs b on b.number = s.n`,
