@@ -440,6 +440,30 @@ describe('settings', () => {
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ error: { code: 'validation_failed' } });
+    const crossed = await ctx.app.inject({
+      method: 'PUT',
+      url: '/api/settings/isolation',
+      headers: ws.admin.headers,
+      payload: { ...SETTINGS, watchScore: 70, isolatedScore: 60 },
+    });
+    expect(crossed.statusCode).toBe(400);
+    expect(crossed.json()).toMatchObject({
+      error: { fields: [{ path: 'isolatedScore', message: 'must be at least watchScore' }] },
+    });
+    const defaults = await ctx.app.inject({
+      method: 'PUT',
+      url: '/api/settings/isolation',
+      headers: ws.admin.headers,
+      payload: {
+        silenceSeconds: 60,
+        breadthWindowSeconds: 60,
+        trendWindowSeconds: 60,
+        watchScore: 1,
+        isolatedScore: 2,
+        bounceLimit: 1,
+      },
+    });
+    expect(defaults.json()).toMatchObject({ idleSeconds: 86_400, loadHigh: 10 });
     const forbidden = await ctx.app.inject({
       method: 'PUT',
       url: '/api/settings/isolation',
