@@ -1,5 +1,5 @@
 import type { Role } from '@defuse/shared';
-import { DEFAULT_POLICY, ROLES } from '@defuse/shared';
+import { DEFAULT_ISOLATION_SETTINGS, DEFAULT_POLICY, ROLES } from '@defuse/shared';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
@@ -17,6 +17,7 @@ type Fixture = {
   departmentId: string;
   productionId: string;
   productId: string;
+  buddyId: string;
 };
 type Row = {
   route: string;
@@ -184,6 +185,48 @@ const MATRIX: Row[] = [
     allowed: adminOnly,
     request: () => ({ method: 'GET', url: '/api/webhooks/deliveries' }),
   },
+  // Isolation is a workload signal: the board for pms, admins and leads (their departments' people),
+  // and each person's own entry for that person.
+  {
+    route: 'GET /api/isolation',
+    allowed: ['lead', 'pm', 'admin'],
+    request: () => ({ method: 'GET', url: '/api/isolation' }),
+  },
+  {
+    route: 'GET /api/isolation/gaps',
+    allowed: managers,
+    request: () => ({ method: 'GET', url: '/api/isolation/gaps' }),
+  },
+  {
+    route: 'GET /api/isolation/{personId}',
+    allowed: managers,
+    request: (f) => ({ method: 'GET', url: `/api/isolation/${f.personId}` }),
+  },
+  {
+    route: 'POST /api/isolation/{personId}/buddy',
+    allowed: managers,
+    request: (f) => ({ method: 'POST', url: `/api/isolation/${f.personId}/buddy`, payload: { buddyId: f.buddyId } }),
+  },
+  {
+    route: 'GET /api/settings/isolation',
+    allowed: ['lead', 'pm', 'admin'],
+    request: () => ({ method: 'GET', url: '/api/settings/isolation' }),
+  },
+  {
+    route: 'PUT /api/settings/isolation',
+    allowed: adminOnly,
+    request: () => ({ method: 'PUT', url: '/api/settings/isolation', payload: DEFAULT_ISOLATION_SETTINGS }),
+  },
+  {
+    route: 'GET /api/products/{id}/feedback',
+    allowed: ['lead', 'pm', 'admin'],
+    request: (f) => ({ method: 'GET', url: `/api/products/${f.productId}/feedback` }),
+  },
+  {
+    route: 'GET /api/products/{id}/feedback.csv',
+    allowed: ['lead', 'pm', 'admin'],
+    request: (f) => ({ method: 'GET', url: `/api/products/${f.productId}/feedback.csv` }),
+  },
 ];
 
 /** Reading a restricted bomb: only the filer, its department, helpers, pms and admins; others 404. */
@@ -217,6 +260,7 @@ beforeAll(async () => {
     personId: ws.docsMember.id,
     departmentId: ws.departments.logistics,
     productionId: ws.departments.production,
+    buddyId: ws.member.id,
     productId: (product.json() as { product: { id: string } }).product.id,
   };
 });
