@@ -4,7 +4,7 @@ import { ClientMessageSchema, LIVE_CLOSE, LIVE_PROTOCOL_VERSION, type ServerMess
 import type WebSocket from 'ws';
 import { resolveApiToken, resolveSession } from '../commands/sessions.ts';
 import type { Deps } from '../deps.ts';
-import { type EventWithAudience, listEventsWithAudience } from '../queries/events.ts';
+import { type EventWithAudience, lastEventSeq, listEventsWithAudience } from '../queries/events.ts';
 import { SettledSeq } from '../queries/settled-seq.ts';
 import type { Viewer } from '../viewer.ts';
 import { type ConnectionLimits, type Credential, LiveConnection } from './connection.ts';
@@ -101,11 +101,7 @@ export class LiveHub extends EventEmitter {
       // Subscribe first: a commit between reading the cursor and subscribing still wakes a read.
       this.unsubscribe = this.deps.signal.subscribe?.((seq) => this.wake(seq));
       // Start from what has settled: history is the replay's job, not the live fan-out's.
-      this.cursor = await this.settled.poll();
-      while (this.settled.waiting && !this.closed) {
-        await new Promise((r) => setTimeout(r, 10));
-        this.cursor = await this.settled.poll();
-      }
+      this.cursor = await this.settled.settle();
       const every = (ms: number, fn: () => void) => {
         if (ms > 0) this.timers.push(setInterval(fn, ms).unref());
       };
@@ -122,6 +118,18 @@ export class LiveHub extends EventEmitter {
     if (this.closed || (seq > 0 && seq <= this.cursor)) return;
     this.readAgain = true;
     if (!this.reading && this.started) void this.drain();
+  }
+
+  /**
+   * Waits (briefly) for a read that starts after this call, so a new client's hello names what has
+   * settled by now rather than what the last wake-up saw.
+   */
+  private async catchUp(): Promise<void> {
+    this.wake(0);
+    const until = performance.now() + 500;
+    while ((this.reading || this.readAgain) && performance.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
   }
 
   private async drain(): Promise<void> {
@@ -144,7 +152,7 @@ export class LiveHub extends EventEmitter {
         }
       }
       // A checkpoint still waits on a running transaction: look again shortly, signal or not.
-      if (this.settled.waiting && !this.closed) setTimeout(() => this.wake(0), 5).unref();
+      if (this.settled.waiting && !this.closed) setTimeout(() => this.wake(0), 10).unref();
     } catch (err) {
       this.log.error({ err }, 'live: reading events failed; retrying');
       setTimeout(() => this.wake(0), 1000).unref();
@@ -193,12 +201,16 @@ export class LiveHub extends EventEmitter {
     this.connections.add(conn);
     try {
       await this.start();
+      await this.catchUp();
       // What this instance has read and fanned out: the newest seq it can promise has no gap below.
       const newest = this.cursor;
       conn.send(frameOf({ type: 'hello', lastSeq: newest, protocol: LIVE_PROTOCOL_VERSION }));
+      // A client may be a little ahead of this instance (it read /api/events, or another instance):
+      // it keeps its place. Only a seq no event here ever had means another database.
+      const fromElsewhere = after !== undefined && after > newest && after > (await lastEventSeq(this.deps.db));
       if (after === undefined) {
         conn.sent = newest;
-      } else if (after > newest || newest - after > this.options.maxReplayEvents) {
+      } else if (fromElsewhere || newest - after > this.options.maxReplayEvents) {
         // A cursor from another database, or too far behind: the client reloads, then follows from `newest`.
         conn.send(RESYNC);
         conn.sent = newest;

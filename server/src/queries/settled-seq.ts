@@ -1,41 +1,34 @@
+import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/types.ts';
 import { rowsOf } from '../db/types.ts';
 
-type Checkpoint = { high: number; running: Set<string> };
+type Checkpoint = { high: number; mark: bigint };
 
-/** `xmin:xmax:xip,…` as pg_current_snapshot() writes it → the transactions still running. */
-export function runningTransactions(snapshot: string): Set<string> {
-  const xip = snapshot.split(':')[2] ?? '';
-  return new Set(xip.split(',').filter((x) => x !== ''));
-}
-
-/** A text[] arrives as an array from postgres.js and as `{a,b}` text from some drivers. */
-function parseTextArray(value: string[] | string | null): string[] {
-  if (value === null) return [];
-  if (Array.isArray(value)) return value;
-  return value
-    .replace(/^\{|\}$/g, '')
-    .split(',')
-    .filter((x) => x !== '');
+/** The oldest transaction still running in a `xmin:xmax:xip` snapshot text. */
+export function oldestRunning(snapshot: string): bigint {
+  return BigInt(snapshot.split(':')[0] ?? '0');
 }
 
 /**
  * The highest event seq below which every transaction has finished, so a reader never delivers
  * seq 102 and then skips a 101 that commits later — without making writers wait on each other.
  *
- * Writers take a transaction id before they take a seq (appendEvents does). So if we read the
- * sequence's high mark H first and a snapshot S second, every seq ≤ H belongs to a transaction
- * that had finished by S or is listed running in S. Once all of those have finished, every seq
- * ≤ H is either committed and visible, or rolled back and never will be: H is settled.
+ * Writers take a transaction id before they take a seq (appendEvents sees to it). A checkpoint
+ * reads the sequence's high mark H, then takes a fresh transaction id X: every seq ≤ H belongs to
+ * a transaction with an id below X. Once a later snapshot's oldest running transaction is above
+ * X, all of those have finished: every seq ≤ H is committed and visible, or rolled back and never
+ * will be, and H is settled. (A snapshot's list of running ids is not enough: it omits any
+ * transaction younger than the last one to complete.)
  *
  * @example
  * const settled = new SettledSeq(db);
- * await settled.poll(); // → 41: events 1‥41 can be delivered; 42 may still be in flight
+ * await settled.settle(); // → 41: events 1‥41 can be delivered; 42 may still be in flight
  */
 export class SettledSeq {
   private pending: Checkpoint[] = [];
   private settled = 0;
+  private latestHigh = 0;
 
   constructor(private readonly db: Db) {}
 
@@ -49,29 +42,40 @@ export class SettledSeq {
       await this.db.execute(sql`select last_value, is_called from events_seq_seq`),
     );
     const high = seq?.is_called ? Number(seq.last_value) : 0;
-    // The snapshot is cluster-wide; only transactions in this database can write our events, so a
-    // long transaction elsewhere on the server must not hold the stream back.
-    const [snap] = rowsOf<{ snapshot: string; ours: string[] | string | null }>(
-      await this.db.execute(
-        sql`select pg_current_snapshot()::text as snapshot,
-          array(select backend_xid::text from pg_stat_activity where datname = current_database() and backend_xid is not null) as ours`,
-      ),
+    // The snapshot is the statement's, taken before the id is assigned: its oldest running
+    // transaction settles what earlier checkpoints waited on; the new id marks this one.
+    const [row] = rowsOf<{ snapshot: string; mark: string }>(
+      await this.db.execute(sql`select pg_current_snapshot()::text as snapshot, pg_current_xact_id()::text as mark`),
     );
-    const ours = new Set(parseTextArray(snap?.ours ?? null));
-    const runningNow = new Set([...runningTransactions(snap?.snapshot ?? '')].filter((xid) => ours.has(xid)));
-    this.pending.push({ high, running: runningNow });
+    const oldest = oldestRunning(row?.snapshot ?? '0:0:');
+    this.latestHigh = high;
     const still: Checkpoint[] = [];
     for (const c of this.pending) {
-      const finished = [...c.running].every((xid) => !runningNow.has(xid));
-      if (finished) this.settled = Math.max(this.settled, c.high);
+      if (oldest > c.mark) this.settled = Math.max(this.settled, c.high);
       else still.push(c);
     }
+    still.push({ high, mark: BigInt(row?.mark ?? '0') });
     this.pending = still;
     return this.settled;
   }
 
-  /** True while some checkpoint waits on a running transaction: poll again soon. */
+  /** True while a checkpoint that would deliver something new waits on a running transaction. */
   get waiting(): boolean {
-    return this.pending.length > 0;
+    return this.pending.some((c) => c.high > this.settled);
+  }
+
+  /**
+   * Polls until every seq taken before this call has settled (or the time runs out). On a busy
+   * server some transaction is always running, so this waits for a mark, not for quiet.
+   */
+  async settle(timeoutMs = 2000): Promise<number> {
+    await this.poll();
+    const target = this.latestHigh;
+    const until = performance.now() + timeoutMs;
+    while (this.settled < target && performance.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await this.poll();
+    }
+    return this.settled;
   }
 }
