@@ -1,0 +1,26 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { createContext, type ReactNode, useContext, useEffect, useState, useSyncExternalStore } from 'react';
+import { applyLiveEffect } from './apply-live-effect.ts';
+import { LiveConnection } from './live-connection.ts';
+import type { LiveStatus } from './live-reducer.ts';
+
+const LiveContext = createContext<LiveConnection | null>(null);
+
+/** One live connection per signed-in page; every view reads its updates through the query cache. */
+export function LiveProvider({ children }: { children: ReactNode }) {
+  const queryClient = useQueryClient();
+  const [connection] = useState(() => new LiveConnection((effect) => applyLiveEffect(queryClient, effect)));
+  useEffect(() => {
+    connection.start();
+    return () => connection.stop();
+  }, [connection]);
+  return <LiveContext.Provider value={connection}>{children}</LiveContext.Provider>;
+}
+
+export function useLiveStatus(): LiveStatus {
+  const connection = useContext(LiveContext);
+  return useSyncExternalStore(
+    connection?.subscribe ?? (() => () => {}),
+    () => connection?.getState().status ?? 'connecting',
+  );
+}
