@@ -59,13 +59,13 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
     pg: client,
     async migrate() {
       // Several instances may start at once: one migrates, the others wait and find nothing to do.
-      const reserved = await client.reserve();
+      // Lock and migration share one dedicated connection, so no pool size can deadlock them.
+      const single = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
       try {
-        await reserved`select pg_advisory_lock(7234001)`;
-        await migratePostgres(drizzlePostgres({ client, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+        await single`select pg_advisory_lock(7234001)`;
+        await migratePostgres(drizzlePostgres({ client: single, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
       } finally {
-        await reserved`select pg_advisory_unlock(7234001)`.catch(() => {});
-        reserved.release();
+        await single.end({ timeout: 5 });
       }
     },
     async close() {

@@ -70,7 +70,9 @@ function decodeCursor(s: string): Cursor {
   throw invalidField('cursor', 'Invalid cursor');
 }
 
-const FAR_FUTURE = new Date('9999-12-31T00:00:00Z');
+/** Timestamps inside `sql` go as ISO text with a cast: postgres.js does not serialise a bare Date there. */
+const at = (iso: string) => sql`${iso}::timestamptz`;
+const FAR_FUTURE = '9999-12-31T00:00:00.000Z';
 
 /** Keyset pagination over an allow-listed sort: no request reads a whole list. */
 export async function listBombs(
@@ -93,8 +95,8 @@ export async function listBombs(
   const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
   let rows: BombRow[];
   if (query.sort === 'claimDue') {
-    const due = sql`coalesce(${bombs.claimDueAt}, ${FAR_FUTURE})`;
-    if (cursor) where.push(sql`(${due}, ${bombs.id}) > (${cursor.v ? new Date(cursor.v) : FAR_FUTURE}, ${cursor.id})`);
+    const due = sql`coalesce(${bombs.claimDueAt}, ${at(FAR_FUTURE)})`;
+    if (cursor) where.push(sql`(${due}, ${bombs.id}) > (${at(cursor.v ?? FAR_FUTURE)}, ${cursor.id}::uuid)`);
     rows = await db
       .select()
       .from(bombs)
@@ -102,7 +104,8 @@ export async function listBombs(
       .orderBy(asc(due), asc(bombs.id))
       .limit(query.limit + 1);
   } else {
-    if (cursor) where.push(sql`(${bombs.createdAt}, ${bombs.id}) < (${new Date(cursor.v ?? 0)}, ${cursor.id})`);
+    if (cursor)
+      where.push(sql`(${bombs.createdAt}, ${bombs.id}) < (${at(cursor.v ?? FAR_FUTURE)}, ${cursor.id}::uuid)`);
     rows = await db
       .select()
       .from(bombs)
