@@ -39,7 +39,7 @@ describe('filing a bomb', () => {
     const detail = await ctx.app.inject({ method: 'GET', url: `/api/bombs/${bomb.id}`, headers: ws.field.headers });
     const { events: timeline } = detail.json() as { events: DefuseEvent[] };
     expect(timeline.map((e) => e.type)).toEqual(['bomb.filed', 'bomb.routed']);
-    expect((timeline[1]?.data as { departmentId: string }).departmentId).toBe(ws.departments.logistics);
+    expect(timeline[1]?.data.departmentId).toBe(ws.departments.logistics);
     expect(timeline[0]?.seq).toBeLessThan(timeline[1]?.seq ?? 0);
   });
 

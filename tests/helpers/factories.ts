@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { OutgoingHttpHeaders } from 'node:http';
 import { departmentMembers, departments, people, products, sessions } from '@defuse/drizzle';
 import { hashPassword } from '@defuse/server/auth/passwords';
 import { hashToken, newToken, SESSION_COOKIE } from '@defuse/server/auth/tokens';
@@ -14,7 +13,7 @@ export interface Actor {
   role: Role;
   email: string;
   /** Cookie and Origin headers of a signed-in browser. */
-  headers: OutgoingHttpHeaders & { cookie: string; origin: string };
+  headers: { cookie: string; origin: string };
   token: string;
 }
 
