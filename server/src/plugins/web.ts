@@ -13,13 +13,11 @@ export const webPlugin = fp(
       return;
     }
     await app.register(fastifyStatic, { root, wildcard: false, index: false });
-    app.setNotFoundHandler((request, reply) => {
+    // The errors plugin owns the not-found handler (one per instance), so client routes are a
+    // catch-all GET instead: more specific routes (/api, /docs, static files) still win.
+    app.get('/*', { schema: { hide: true } }, (request, reply) => {
       const path = request.url.split('?')[0] ?? '';
-      if (
-        (request.method === 'GET' || request.method === 'HEAD') &&
-        !path.startsWith('/api') &&
-        !path.startsWith('/docs')
-      ) {
+      if (!path.startsWith('/api') && !path.startsWith('/docs')) {
         return reply.type('text/html; charset=utf-8').sendFile('index.html');
       }
       return sendError(reply, 404, 'not_found', `No route ${request.method} ${path}`);

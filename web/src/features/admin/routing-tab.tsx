@@ -13,16 +13,7 @@ import { useDepartments } from '../../api/directory.ts';
 import { adminKeys } from '../../api/keys.ts';
 import { ErrorNote, Loading } from '../../app/ui.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
-
-/** Moves item `index` by `delta` places; order is meaning here (the first matching rule wins). */
-export function moveItem<T>(items: readonly T[], index: number, delta: -1 | 1): T[] {
-  const target = index + delta;
-  if (target < 0 || target >= items.length) return [...items];
-  const next = [...items];
-  const [item] = next.splice(index, 1);
-  if (item !== undefined) next.splice(target, 0, item);
-  return next;
-}
+import { moveItem } from './move-item.ts';
 
 export function RoutingTab() {
   const { t } = useI18n();
