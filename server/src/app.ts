@@ -11,10 +11,14 @@ import { docsPlugin } from './plugins/docs.ts';
 import { errorsPlugin } from './plugins/errors.ts';
 import { webPlugin } from './plugins/web.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { bombActionRoutes } from './routes/bomb-actions.ts';
 import { bombRoutes } from './routes/bombs.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
+import { policyRoutes } from './routes/policies.ts';
+import { routingRoutes } from './routes/routing.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 
 export const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -85,6 +89,10 @@ export async function buildApp(deps: Deps, options: BuildOptions): Promise<Fasti
   await app.register(adminRoutes, { deps });
   await app.register(bombRoutes, { deps });
   await app.register(eventRoutes, { deps });
+  await app.register(bombActionRoutes, { deps });
+  await app.register(routingRoutes, { deps });
+  await app.register(policyRoutes, { deps });
+  await app.register(webhookRoutes, { deps });
 
   if (options.webRoot) await app.register(webPlugin, { root: options.webRoot });
   return app;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IdSchema, TimeSchema, textField } from './common.ts';
 import { CATEGORIES, ROOT_CAUSES, SEVERITIES, STATUSES } from './enums.ts';
+import { EventSchema } from './event.ts';
 
 export const BombSchema = z.object({
   id: IdSchema,
@@ -78,3 +79,13 @@ export const TransitionSchema = z.strictObject({
 export type Transition = z.infer<typeof TransitionSchema>;
 
 export const BombResponseSchema = z.object({ bomb: BombSchema });
+
+/** Optional `If-Match: <version>` on any bomb action: the change applies only to that version. */
+export const IfMatchHeadersSchema = z.looseObject({
+  'if-match': z
+    .string()
+    .max(20)
+    .regex(/^\s*(W\/)?"?\d{1,9}"?\s*$/, 'the bomb version, e.g. 7')
+    .optional(),
+});
+export const CommentResponseSchema = z.object({ event: EventSchema });

@@ -8,3 +8,4 @@ export * from './isolation.ts';
 export * from './live.ts';
 export * from './person.ts';
 export * from './routing.ts';
+export * from './webhook.ts';

@@ -48,3 +48,12 @@ export const DEFAULT_POLICY: Policy = {
     { afterSeconds: 86_400, target: 'admin' },
   ],
 };
+
+/** Workspace-wide escalation settings: a bomb bounced more than `bounceLimit` times is an ownership dispute. */
+export const EscalationSettingsSchema = z.strictObject({
+  bounceLimit: z.number().int().min(1).max(100),
+});
+export type EscalationSettings = z.infer<typeof EscalationSettingsSchema>;
+export const DEFAULT_ESCALATION_SETTINGS: EscalationSettings = { bounceLimit: 3 };
+
+export const DepartmentParamsSchema = z.strictObject({ id: IdSchema });

@@ -1,15 +1,17 @@
-import { bombs, ownershipSpans, products } from '@defuse/drizzle';
+import { bombs, departmentMembers, people, products } from '@defuse/drizzle';
 import { type Bomb, CATEGORY_KEY_PREFIX, type FileBomb } from '@defuse/shared';
-import { eq, sql } from 'drizzle-orm';
-import { rowsOf } from '../db/types.ts';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { type DbOrTx, rowsOf } from '../db/types.ts';
 import type { Deps } from '../deps.ts';
-import { claimDeadline } from '../domain/deadlines.ts';
+import { claimDeadline, resolveDeadline } from '../domain/deadlines.ts';
 import { routeBomb } from '../domain/routing.ts';
 import { invalidField } from '../errors.ts';
 import { toBomb } from '../queries/bomb-row.ts';
 import { appendEvents } from '../queries/events.ts';
+import { openSpan } from '../queries/ownership-spans.ts';
 import { departmentsWithMembers, getPolicy, getRoutingTable } from '../queries/settings.ts';
 import type { Viewer } from '../viewer.ts';
+import { syncDeadlines } from './bomb-change.ts';
 import { beginIdempotent, finishIdempotent, hashRequest } from './idempotency.ts';
 import { runChange } from './run-change.ts';
 
@@ -40,6 +42,11 @@ export async function fileBomb(
       ? routeBomb({ ...input, productId: input.productId ?? null }, table, (id) => staffed.has(id))
       : null;
     const policy = routing ? await getPolicy(tx, routing.departmentId) : null;
+    // A rule's named person claims it at once (on their behalf), if they still belong there.
+    const assigneeId =
+      routing?.assigneeId && (await isActiveMember(tx, routing.assigneeId, routing.departmentId))
+        ? routing.assigneeId
+        : null;
     const [seq] = rowsOf<{ n: string }>(await tx.execute(sql`select nextval('bomb_number_seq') as n`));
     const number = Number(seq?.n);
     const [row] = await tx
@@ -56,17 +63,29 @@ export async function fileBomb(
         customer: input.customer ? input.customer : null,
         filedById: viewer.id,
         departmentId: routing?.departmentId ?? null,
-        claimDueAt: policy ? claimDeadline(policy, input.severity, now) : null,
+        claimDueAt: policy && !assigneeId ? claimDeadline(policy, input.severity, now) : null,
+        ...(policy &&
+          assigneeId && {
+            status: 'claimed' as const,
+            assigneeId,
+            claimedAt: now,
+            resolveDueAt: resolveDeadline(policy, input.severity, now),
+          }),
         createdAt: now,
         updatedAt: now,
       })
       .returning();
     if (!row) throw new Error('insert returned no row');
     if (routing) {
-      await tx
-        .insert(ownershipSpans)
-        .values({ bombId: row.id, departmentId: routing.departmentId, category: row.category, routedAt: now });
+      await openSpan(tx, {
+        bombId: row.id,
+        departmentId: routing.departmentId,
+        category: row.category,
+        at: now,
+        claimedAt: row.claimedAt,
+      });
     }
+    await syncDeadlines(tx, null, row, now, false);
     const bomb = toBomb(row);
     const events = await appendEvents(tx, [
       { type: 'bomb.filed', bombId: row.id, actorId: viewer.id, at: now, data: { bomb } },
@@ -83,7 +102,20 @@ export async function fileBomb(
                 ruleIndex: routing.ruleIndex,
                 fallbackReason: routing.fallbackReason,
                 skippedDepartmentId: routing.skippedDepartmentId,
+                assigneeId: routing.assigneeId,
+                ...(routing.assigneeId && !assigneeId && { assigneeSkipped: true }),
               },
+            },
+          ]
+        : []),
+      ...(assigneeId
+        ? [
+            {
+              type: 'bomb.claimed' as const,
+              bombId: row.id,
+              actorId: null,
+              at: now,
+              data: { bomb, assigneeId, onBehalf: true, ruleIndex: routing?.ruleIndex ?? null },
             },
           ]
         : []),
@@ -91,4 +123,19 @@ export async function fileBomb(
     if (idem) await finishIdempotent(tx, idem, { status: 201, body: { bomb } }, now);
     return { result: { bomb, replayed: false }, events };
   });
+}
+
+async function isActiveMember(db: DbOrTx, personId: string, departmentId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: people.id })
+    .from(departmentMembers)
+    .innerJoin(people, eq(people.id, departmentMembers.personId))
+    .where(
+      and(
+        eq(departmentMembers.personId, personId),
+        eq(departmentMembers.departmentId, departmentId),
+        isNull(people.disabledAt),
+      ),
+    );
+  return row !== undefined;
 }

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { deliverWebhooks } from '../commands/deliver-webhooks.ts';
+import { escalateDue } from '../commands/escalate-due.ts';
 import type { Deps } from '../deps.ts';
 
 /**
@@ -44,3 +46,7 @@ export const schedulerPlugin = fp(
 
 /** The tasks production runs; each feature adds its own here. */
 export const SCHEDULER_TASKS: SchedulerTask[] = [];
+SCHEDULER_TASKS.push(
+  { name: 'escalate-due', run: (deps) => escalateDue(deps) },
+  { name: 'deliver-webhooks', run: (deps) => deliverWebhooks(deps) },
+);

@@ -1,0 +1,77 @@
+import { webhookDeliveries } from '@defuse/drizzle';
+import { and, asc, eq, inArray, lte } from 'drizzle-orm';
+import type { Deps } from '../deps.ts';
+import { addSeconds } from '../domain/deadlines.ts';
+import { WEBHOOK_MAX_ATTEMPTS, webhookBackoffSeconds } from '../domain/escalation.ts';
+
+/** How long a taken delivery is reserved for its sender before another instance may try it. */
+const LEASE_SECONDS = 60;
+const SEND_TIMEOUT_MS = 10_000;
+
+type Delivery = typeof webhookDeliveries.$inferSelect;
+
+/**
+ * Sends due webhook deliveries. Rows are leased in a short transaction (FOR UPDATE SKIP LOCKED,
+ * next attempt pushed past the lease) so no HTTP call happens inside a transaction and two
+ * instances never send the same attempt; failures retry with backoff until the attempt cap.
+ */
+export async function deliverWebhooks(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  { batchSize = 20 }: { batchSize?: number } = {},
+): Promise<number> {
+  const now = deps.clock.now();
+  const leased: Delivery[] = await deps.db.transaction(async (tx) => {
+    const due = await tx
+      .select({ id: webhookDeliveries.id })
+      .from(webhookDeliveries)
+      .where(and(eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextAttemptAt, now)))
+      .orderBy(asc(webhookDeliveries.nextAttemptAt))
+      .limit(batchSize)
+      .for('update', { skipLocked: true });
+    if (due.length === 0) return [];
+    return tx
+      .update(webhookDeliveries)
+      .set({ nextAttemptAt: addSeconds(now, LEASE_SECONDS) })
+      .where(
+        inArray(
+          webhookDeliveries.id,
+          due.map((d) => d.id),
+        ),
+      )
+      .returning();
+  });
+  await Promise.all(leased.map((d) => attempt(deps, d)));
+  return leased.length;
+}
+
+async function attempt(deps: Pick<Deps, 'db' | 'clock'>, d: Delivery): Promise<void> {
+  let error: string | null = null;
+  try {
+    const res = await fetch(d.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(d.payload),
+      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+      redirect: 'error',
+    });
+    await res.body?.cancel();
+    if (!res.ok) error = `HTTP ${res.status}`;
+  } catch (err) {
+    error = err instanceof Error ? err.message.slice(0, 500) : 'send failed';
+  }
+  const now = deps.clock.now();
+  const attempts = d.attempts + 1;
+  await deps.db
+    .update(webhookDeliveries)
+    .set(
+      error === null
+        ? { status: 'delivered', attempts, deliveredAt: now, lastError: null }
+        : {
+            status: attempts >= WEBHOOK_MAX_ATTEMPTS ? 'failed' : 'pending',
+            attempts,
+            lastError: error,
+            nextAttemptAt: addSeconds(now, webhookBackoffSeconds(attempts)),
+          },
+    )
+    .where(eq(webhookDeliveries.id, d.id));
+}
