@@ -6,9 +6,11 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import type { Deps } from './deps.ts';
+import type { LiveOptions } from './live/hub.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { docsPlugin } from './plugins/docs.ts';
 import { errorsPlugin } from './plugins/errors.ts';
+import { livePlugin } from './plugins/live.ts';
 import { webPlugin } from './plugins/web.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { bombActionRoutes } from './routes/bomb-actions.ts';
@@ -17,6 +19,7 @@ import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { policyRoutes } from './routes/policies.ts';
 import { routingRoutes } from './routes/routing.ts';
+import { liveRoutes } from './routes/live.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 
@@ -28,6 +31,8 @@ export interface BuildOptions {
   webRoot?: string;
   /** A pino logger, or false for none (tests). */
   logger?: boolean;
+  /** Live stream tuning (heartbeat, buffers, limits); defaults suit production. */
+  live?: Partial<LiveOptions>;
 }
 
 /** The only way to make an app: production, tests and benchmarks all come through here. */
@@ -93,6 +98,8 @@ export async function buildApp(deps: Deps, options: BuildOptions): Promise<Fasti
   await app.register(routingRoutes, { deps });
   await app.register(policyRoutes, { deps });
   await app.register(webhookRoutes, { deps });
+  await app.register(livePlugin, { deps, ...(options.live && { options: options.live }) });
+  await app.register(liveRoutes, { origins: config.publicOrigins });
 
   if (options.webRoot) await app.register(webPlugin, { root: options.webRoot });
   return app;

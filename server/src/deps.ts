@@ -6,6 +6,11 @@ import type { DatabaseKind, Db } from './db/types.ts';
 /** After a change commits, whoever serves live clients is told a new event exists. */
 export interface ChangeSignal {
   committed(lastSeq: number): void;
+  /**
+   * Hears commits, on this instance or (with PostgreSQL) another one. `lastSeq` 0 means "events
+   * may have been missed" (a listener reconnected): re-read the table. Returns an unsubscribe.
+   */
+  subscribe(listener: (lastSeq: number) => void): () => void;
 }
 
 export interface Deps {

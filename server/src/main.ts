@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { DataDirLockedError } from './db/data-dir-lock.ts';
 import { type Database, openEmbedded, openPostgres } from './db/open.ts';
 import { LocalSignal } from './live/local-signal.ts';
+import { PgSignal } from './live/pg-signal.ts';
 import { SCHEDULER_TASKS, schedulerPlugin } from './plugins/scheduler.ts';
 import { bootstrapAdmin, isEmpty } from './seed/bootstrap.ts';
 import { DEMO_PASSWORD, seedDemo } from './seed/demo.ts';
@@ -14,8 +15,13 @@ async function main() {
   const database: Database = config.databaseUrl ? openPostgres(config.databaseUrl) : await openEmbedded(config.dataDir);
   await database.migrate();
 
-  const deps = { db: database.db, dbKind: database.kind, clock: systemClock, signal: new LocalSignal() };
-  const app = await buildApp(deps, { config, webRoot: WEB_ROOT });
+  // Several instances share one PostgreSQL: commits reach the others' live clients through LISTEN/NOTIFY.
+  const pgSignal = database.pg
+    ? await PgSignal.start(database.pg, (err) => process.stderr.write(`live signal: ${String(err)}\n`))
+    : undefined;
+  const deps = { db: database.db, dbKind: database.kind, clock: systemClock, signal: pgSignal ?? new LocalSignal() };
+  // With PostgreSQL a slow poll backs up LISTEN/NOTIFY (a NOTIFY that failed to send).
+  const app = await buildApp(deps, { config, webRoot: WEB_ROOT, live: { pollMs: database.pg ? 10_000 : 0 } });
   await app.register(schedulerPlugin, { deps, tasks: SCHEDULER_TASKS });
 
   if (config.bootstrapAdmin && (await bootstrapAdmin(deps, config.bootstrapAdmin))) {
@@ -35,6 +41,7 @@ async function main() {
     closing = true;
     app.log.info({ signal }, 'shutting down');
     await app.close();
+    await pgSignal?.close();
     await database.close();
     process.exit(0);
   };

@@ -1,9 +1,14 @@
 import { EventEmitter } from 'node:events';
 import type { ChangeSignal } from '../deps.ts';
 
-/** In one process the signal is an event emitter; with PostgreSQL, LISTEN/NOTIFY joins instances. */
+/** In one process (PGlite) the signal is an event emitter; with PostgreSQL, PgSignal joins instances. */
 export class LocalSignal extends EventEmitter implements ChangeSignal {
   committed(lastSeq: number): void {
     this.emit('committed', lastSeq);
+  }
+
+  subscribe(listener: (lastSeq: number) => void): () => void {
+    this.on('committed', listener);
+    return () => this.off('committed', listener);
   }
 }

@@ -1,8 +1,9 @@
-import { bombs, events } from '@defuse/drizzle';
+import { bombs, departmentMembers, events } from '@defuse/drizzle';
 import type { DefuseEvent, EventType } from '@defuse/shared';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/types.ts';
-import { isManager, type Viewer } from '../viewer.ts';
+import { canSeeEvent, type EventAudience } from '../live/visibility.ts';
+import type { Viewer } from '../viewer.ts';
 
 /** Serialises event inserts until commit, so seq order is commit order and no reader skips a seq. */
 const EVENT_ORDER_LOCK = 7_234_002;
@@ -72,17 +73,17 @@ export async function lastEventSeq(db: DbOrTx): Promise<number> {
   return row?.seq ? Number(row.seq) : 0;
 }
 
+export interface EventWithAudience {
+  event: DefuseEvent;
+  audience: EventAudience;
+}
+
 /**
- * Events after `after` that the viewer may see: bomb events of bombs it can read, person events
- * about itself (managers see all). `lastSeq` is the last seq scanned, visible or not, so a
- * client resumes past events it may not see instead of asking for them again.
+ * Events after `after` in seq order, each with what visibility needs, read in one statement so
+ * the bomb and the person's departments are those of the same moment. Seq order is commit order
+ * (see EVENT_ORDER_LOCK), so what one read returns is a prefix: no later read finds a lower seq.
  */
-export async function listVisibleEventsAfter(
-  db: DbOrTx,
-  viewer: Viewer,
-  after: number,
-  limit: number,
-): Promise<{ events: DefuseEvent[]; lastSeq: number }> {
+export async function listEventsWithAudience(db: DbOrTx, after: number, limit: number): Promise<EventWithAudience[]> {
   const rows = await db
     .select({
       event: events,
@@ -91,37 +92,48 @@ export async function listVisibleEventsAfter(
       assigneeId: bombs.assigneeId,
       departmentId: bombs.departmentId,
       helperIds: bombs.helperIds,
+      personDepartmentIds: sql<string[] | null>`case when ${events.personId} is null then null else array(
+        select ${departmentMembers.departmentId}::text from ${departmentMembers}
+        where ${departmentMembers.personId} = ${events.personId}) end`,
     })
     .from(events)
     .leftJoin(bombs, eq(bombs.id, events.bombId))
     .where(gt(events.seq, after))
     .orderBy(asc(events.seq))
     .limit(limit);
-  const visible = rows.filter((r) => canSeeEvent(viewer, r.event, r));
-  const last = rows.at(-1);
-  return { events: visible.map((r) => toEvent(r.event)), lastSeq: last ? last.event.seq : after };
+  return rows.map((r) => ({
+    event: toEvent(r.event),
+    audience: {
+      bombId: r.event.bombId,
+      personId: r.event.personId,
+      bomb:
+        r.restricted === null || r.filedById === null
+          ? null
+          : {
+              restricted: r.restricted,
+              filedById: r.filedById,
+              assigneeId: r.assigneeId,
+              departmentId: r.departmentId,
+              helperIds: r.helperIds ?? [],
+            },
+      personDepartmentIds: r.personDepartmentIds,
+    },
+  }));
 }
 
-export function canSeeEvent(
+/**
+ * Events after `after` that the viewer may see. `lastSeq` is the last seq scanned, visible or
+ * not, so a client resumes past events it may not see instead of asking for them again.
+ */
+export async function listVisibleEventsAfter(
+  db: DbOrTx,
   viewer: Viewer,
-  event: { bombId: string | null; personId: string | null },
-  bomb: {
-    restricted: boolean | null;
-    filedById: string | null;
-    assigneeId: string | null;
-    departmentId: string | null;
-    helperIds: string[] | null;
-  },
-): boolean {
-  if (isManager(viewer)) return true;
-  if (event.bombId) {
-    if (!bomb.restricted) return true;
-    return (
-      bomb.filedById === viewer.id ||
-      bomb.assigneeId === viewer.id ||
-      (bomb.helperIds ?? []).includes(viewer.id) ||
-      (bomb.departmentId !== null && viewer.departmentIds.includes(bomb.departmentId))
-    );
-  }
-  return event.personId === viewer.id;
+  after: number,
+  limit: number,
+): Promise<{ events: DefuseEvent[]; lastSeq: number }> {
+  const rows = await listEventsWithAudience(db, after, limit);
+  return {
+    events: rows.filter((r) => canSeeEvent(viewer, r.audience)).map((r) => r.event),
+    lastSeq: rows.at(-1)?.event.seq ?? after,
+  };
 }

@@ -1,0 +1,289 @@
+import { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { ClientMessageSchema, LIVE_PROTOCOL_VERSION, type ServerMessage } from '@defuse/shared';
+import type WebSocket from 'ws';
+import { resolveApiToken, resolveSession } from '../commands/sessions.ts';
+import type { Deps } from '../deps.ts';
+import { type EventWithAudience, lastEventSeq, listEventsWithAudience } from '../queries/events.ts';
+import type { Viewer } from '../viewer.ts';
+import {
+  CLOSE_GOING_AWAY,
+  CLOSE_POLICY,
+  CLOSE_SERVER_ERROR,
+  CLOSE_SESSION_ENDED,
+  type ConnectionLimits,
+  type Credential,
+  LiveConnection,
+} from './connection.ts';
+import { canSeeEvent } from './visibility.ts';
+
+export interface LiveOptions extends ConnectionLimits {
+  /** Protocol pings this often; a socket that has not answered the previous one is dropped. */
+  heartbeatMs: number;
+  /** Sessions and tokens of open sockets are re-checked this often (sign-out, disabling, expiry, memberships). */
+  revalidateMs: number;
+  /** Reads the table this often even without a signal; 0 for never (one process needs no safety net). */
+  pollMs: number;
+  /** Events read per query, in replay and live alike. */
+  pageSize: number;
+  /** A resume further behind than this many events gets `resync`: reloading is cheaper than replaying. */
+  maxReplayEvents: number;
+}
+
+export const DEFAULT_LIVE_OPTIONS: LiveOptions = {
+  maxBufferedBytes: 1024 * 1024,
+  messagesPerSecond: 5,
+  messageBurst: 20,
+  heartbeatMs: 30_000,
+  revalidateMs: 60_000,
+  pollMs: 0,
+  pageSize: 200,
+  maxReplayEvents: 20_000,
+};
+
+/** Emitted before each fan-out, so operators and the benchmark can time delivery. */
+export interface FanOutInfo {
+  firstSeq: number;
+  lastSeq: number;
+  connections: number;
+  startedAt: number;
+}
+
+interface Logger {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+const frameOf = (message: ServerMessage) => Buffer.from(JSON.stringify(message));
+const PONG = frameOf({ type: 'pong' });
+const RESYNC = frameOf({ type: 'resync' });
+
+/**
+ * The instance-local fan-out. On every signal it reads the event table once past its cursor and
+ * hands each event to the live sockets allowed to see it; a connecting socket first replays its
+ * backlog from the table and only then joins. Because seq order is commit order, a read never
+ * finds a seq below one already read, so cursor-based reading has no gaps.
+ */
+export class LiveHub extends EventEmitter {
+  readonly options: LiveOptions;
+  private cursor = 0;
+  private started: Promise<void> | undefined;
+  private reading = false;
+  private readAgain = false;
+  private closed = false;
+  private readonly connections = new Set<LiveConnection>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly deps: Pick<Deps, 'db' | 'clock' | 'signal'>,
+    options: Partial<LiveOptions> = {},
+    private readonly log: Logger = { warn() {}, error() {} },
+  ) {
+    super();
+    this.options = { ...DEFAULT_LIVE_OPTIONS, ...options };
+  }
+
+  /** The last seq this instance has read and fanned out. */
+  get lastSeq(): number {
+    return this.cursor;
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  start(): Promise<void> {
+    this.started ??= (async () => {
+      // Subscribe first: a commit between reading the cursor and subscribing still wakes a read.
+      this.unsubscribe = this.deps.signal.subscribe((seq) => this.wake(seq));
+      this.cursor = await lastEventSeq(this.deps.db);
+      const every = (ms: number, fn: () => void) => {
+        if (ms > 0) this.timers.push(setInterval(fn, ms).unref());
+      };
+      every(this.options.heartbeatMs, () => this.heartbeat());
+      every(this.options.revalidateMs, () => void this.revalidate(() => true));
+      every(this.options.pollMs, () => this.wake(0));
+      this.wake(0);
+    })();
+    return this.started;
+  }
+
+  /** A commit happened (seq) or may have been missed (0): read past the cursor unless already there. */
+  wake(seq: number): void {
+    if (this.closed || (seq > 0 && seq <= this.cursor)) return;
+    this.readAgain = true;
+    if (!this.reading && this.started) void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.reading = true;
+    try {
+      await this.started;
+      while (this.readAgain && !this.closed) {
+        this.readAgain = false;
+        for (;;) {
+          const rows = await listEventsWithAudience(this.deps.db, this.cursor, this.options.pageSize);
+          const last = rows.at(-1);
+          if (!last) break;
+          this.fanOut(rows);
+          this.cursor = last.event.seq;
+          if (rows.length < this.options.pageSize) break;
+        }
+      }
+    } catch (err) {
+      this.log.error({ err }, 'live: reading events failed; retrying');
+      setTimeout(() => this.wake(0), 1000).unref();
+    } finally {
+      this.reading = false;
+    }
+  }
+
+  private fanOut(rows: EventWithAudience[]): void {
+    const first = rows[0];
+    const last = rows.at(-1);
+    if (!first || !last) return;
+    this.emit('fanout', {
+      firstSeq: first.event.seq,
+      lastSeq: last.event.seq,
+      connections: this.connections.size,
+      startedAt: performance.now(),
+    } satisfies FanOutInfo);
+    for (const row of rows) {
+      const seq = row.event.seq;
+      let frame: Buffer | undefined;
+      for (const conn of this.connections) {
+        // `sent` also guards against a replay that already read past the hub's cursor.
+        if (!conn.live || conn.sent >= seq) continue;
+        conn.sent = seq;
+        if (!canSeeEvent(conn.viewer, row.audience)) continue;
+        frame ??= frameOf({ type: 'event', event: row.event });
+        conn.send(frame);
+      }
+    }
+  }
+
+  /**
+   * Serves one upgraded socket: hello, the backlog after `after` (or resync), then live events.
+   * Without `after` the client starts from now.
+   */
+  async accept(socket: WebSocket, viewer: Viewer, credential: Credential, after: number | undefined): Promise<void> {
+    const conn = new LiveConnection(socket, viewer, credential, this.options);
+    socket.on('pong', () => {
+      conn.alive = true;
+    });
+    socket.on('message', (data) => this.onMessage(conn, data));
+    socket.on('close', () => this.connections.delete(conn));
+    if (this.closed) return conn.close(CLOSE_GOING_AWAY, 'server closing');
+    this.connections.add(conn);
+    try {
+      await this.start();
+      const newest = await lastEventSeq(this.deps.db);
+      conn.send(frameOf({ type: 'hello', lastSeq: newest, protocol: LIVE_PROTOCOL_VERSION }));
+      if (after === undefined) {
+        conn.sent = newest;
+      } else if (after > newest || newest - after > this.options.maxReplayEvents) {
+        // A cursor from another database, or too far behind: the client reloads, then follows from `newest`.
+        conn.send(RESYNC);
+        conn.sent = newest;
+      } else {
+        conn.sent = after;
+      }
+      await this.replay(conn);
+    } catch (err) {
+      this.log.error({ err }, 'live: serving a connection failed');
+      conn.close(CLOSE_SERVER_ERROR, 'try again');
+    }
+  }
+
+  /** Sends the backlog page by page, then joins the live set once nothing the hub has read is left. */
+  private async replay(conn: LiveConnection): Promise<void> {
+    const { pageSize } = this.options;
+    while (conn.open) {
+      const rows = await listEventsWithAudience(this.deps.db, conn.sent, pageSize);
+      for (const row of rows) {
+        if (canSeeEvent(conn.viewer, row.audience)) await conn.sendPaced(frameOf({ type: 'event', event: row.event }));
+      }
+      conn.sent = Math.max(conn.sent, rows.at(-1)?.event.seq ?? conn.sent);
+      // Synchronous from here to the flag: the hub cannot fan out between the check and the switch.
+      if (rows.length < pageSize && conn.sent >= this.cursor) {
+        conn.live = true;
+        return;
+      }
+    }
+  }
+
+  private onMessage(conn: LiveConnection, data: WebSocket.RawData): void {
+    conn.alive = true;
+    if (!conn.takeMessageToken()) {
+      conn.close(CLOSE_POLICY, 'too many messages');
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(data.toString());
+    } catch {
+      return;
+    }
+    const message = ClientMessageSchema.safeParse(json);
+    // Unknown messages are ignored: a newer client may speak a newer protocol.
+    if (message.success && message.data.type === 'ping') conn.send(PONG);
+  }
+
+  /** One heartbeat round: drop sockets that missed the previous ping, ping the rest. */
+  heartbeat(): void {
+    for (const conn of this.connections) {
+      if (!conn.alive) {
+        conn.socket.terminate();
+        continue;
+      }
+      conn.alive = false;
+      conn.socket.ping();
+    }
+  }
+
+  /**
+   * Re-checks the credentials of the matching sockets: closes those whose session or token ended
+   * (sign-out, disabled, expired) and refreshes the viewer of the others (role, departments).
+   */
+  async revalidate(which: (conn: LiveConnection) => boolean): Promise<void> {
+    const byToken = new Map<string, LiveConnection[]>();
+    for (const conn of this.connections) {
+      if (!which(conn)) continue;
+      const key = `${conn.credential.method}:${conn.credential.token}`;
+      byToken.set(key, [...(byToken.get(key) ?? []), conn]);
+    }
+    for (const conns of byToken.values()) {
+      const credential = conns[0]?.credential;
+      if (!credential) continue;
+      try {
+        const viewer =
+          credential.method === 'bearer'
+            ? await resolveApiToken(this.deps, credential.token)
+            : ((await resolveSession(this.deps, credential.token))?.viewer ?? null);
+        for (const conn of conns) {
+          if (viewer) conn.viewer = viewer;
+          else conn.close(CLOSE_SESSION_ENDED, 'session ended');
+        }
+      } catch (err) {
+        this.log.warn({ err }, 'live: re-checking a session failed');
+      }
+    }
+  }
+
+  /** Closes this instance's sockets opened with a session that was just signed out. */
+  endSession(token: string): void {
+    for (const conn of this.connections) {
+      if (conn.credential.method === 'cookie' && conn.credential.token === token) {
+        conn.close(CLOSE_SESSION_ENDED, 'signed out');
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.unsubscribe?.();
+    for (const timer of this.timers) clearInterval(timer);
+    for (const conn of this.connections) conn.close(CLOSE_GOING_AWAY, 'server closing');
+  }
+}
