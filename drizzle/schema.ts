@@ -322,3 +322,51 @@ export const personDailyLoad = pgTable(
   },
   (t) => [primaryKey({ columns: [t.personId, t.day] })],
 );
+
+/**
+ * The isolation projector's place in the event log: one row per projector, locked FOR UPDATE
+ * SKIP LOCKED while a batch is processed, so each event is projected once across instances.
+ */
+export const projectorCursors = pgTable('projector_cursors', {
+  name: text('name').primaryKey(),
+  lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),
+  updatedAt: ts('updated_at').notNull(),
+});
+
+/**
+ * The last time each person acted on each bomb, projected from the event log: what solo-carry,
+ * silence, breadth and claim-and-sit are computed from without reading events.
+ */
+export const bombActors = pgTable(
+  'bomb_actors',
+  {
+    bombId: uuid('bomb_id')
+      .notNull()
+      .references(() => bombs.id, { onDelete: 'cascade' }),
+    actorId: uuid('actor_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    lastAt: ts('last_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.bombId, t.actorId] })],
+);
+
+/** The assignee the projector last saw per bomb, so the one a bomb left is recomputed too. */
+export const bombCarriers = pgTable('bomb_carriers', {
+  bombId: uuid('bomb_id')
+    .primaryKey()
+    .references(() => bombs.id, { onDelete: 'cascade' }),
+  assigneeId: uuid('assignee_id').references(() => people.id, { onDelete: 'set null' }),
+});
+
+/** When a person's isolation state may next change with time alone (silence begins, a deadline passes, a day ends). */
+export const personIsolationDue = pgTable(
+  'person_isolation_due',
+  {
+    personId: uuid('person_id')
+      .primaryKey()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    dueAt: ts('due_at').notNull(),
+  },
+  (t) => [index('person_isolation_due_at').on(t.dueAt)],
+);

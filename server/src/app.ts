@@ -16,11 +16,14 @@ import { adminRoutes } from './routes/admin.ts';
 import { bombActionRoutes } from './routes/bomb-actions.ts';
 import { bombRoutes } from './routes/bombs.ts';
 import { eventRoutes } from './routes/events.ts';
+import { feedbackRoutes } from './routes/feedback.ts';
 import { healthRoutes } from './routes/health.ts';
+import { isolationRoutes } from './routes/isolation.ts';
+import { liveRoutes } from './routes/live.ts';
 import { policyRoutes } from './routes/policies.ts';
 import { routingRoutes } from './routes/routing.ts';
-import { liveRoutes } from './routes/live.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { settingsRoutes } from './routes/settings.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 
 export const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -100,6 +103,9 @@ export async function buildApp(deps: Deps, options: BuildOptions): Promise<Fasti
   await app.register(webhookRoutes, { deps });
   await app.register(livePlugin, { deps, ...(options.live && { options: options.live }) });
   await app.register(liveRoutes, { origins: config.publicOrigins });
+  await app.register(isolationRoutes, { deps });
+  await app.register(feedbackRoutes, { deps });
+  await app.register(settingsRoutes, { deps });
 
   if (options.webRoot) await app.register(webPlugin, { root: options.webRoot });
   return app;

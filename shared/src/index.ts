@@ -4,6 +4,7 @@ export * from './department.ts';
 export * from './enums.ts';
 export * from './errors.ts';
 export * from './event.ts';
+export * from './feedback.ts';
 export * from './isolation.ts';
 export * from './live.ts';
 export * from './person.ts';

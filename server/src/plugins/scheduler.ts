@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { deliverWebhooks } from '../commands/deliver-webhooks.ts';
 import { escalateDue } from '../commands/escalate-due.ts';
+import { runIsolation } from '../commands/refresh-isolation.ts';
 import type { Deps } from '../deps.ts';
 
 /**
@@ -50,3 +51,6 @@ SCHEDULER_TASKS.push(
   { name: 'escalate-due', run: (deps) => escalateDue(deps) },
   { name: 'deliver-webhooks', run: (deps) => deliverWebhooks(deps) },
 );
+
+/** Isolation: project new events, then recompute people whose signals change with time alone. */
+SCHEDULER_TASKS.push({ name: 'isolation', run: (deps) => runIsolation(deps) });

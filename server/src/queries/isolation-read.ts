@@ -1,0 +1,148 @@
+import { departmentMembers, people, personDailyLoad, personIsolation } from '@defuse/drizzle';
+import type { IsolationEntry, IsolationPersonResponse, IsolationState } from '@defuse/shared';
+import { and, asc, desc, eq, gt, inArray, lte, type SQL } from 'drizzle-orm';
+import type { DbOrTx } from '../db/types.ts';
+import { forbidden, notFound } from '../errors.ts';
+import { isManager, type Viewer } from '../viewer.ts';
+import { entryColumns, localizeReasons, toEntry, utcDay } from './isolation.ts';
+
+export const HISTORY_DAYS = 30;
+
+/** Whose entries a viewer may read: pms and admins everyone, a lead its departments' people, anyone themself. */
+async function mayRead(db: DbOrTx, viewer: Viewer, personId: string): Promise<boolean> {
+  if (isManager(viewer) || viewer.id === personId) return true;
+  if (viewer.role !== 'lead' || viewer.leadDepartmentIds.length === 0) return false;
+  const [row] = await db
+    .select({ personId: departmentMembers.personId })
+    .from(departmentMembers)
+    .where(
+      and(eq(departmentMembers.personId, personId), inArray(departmentMembers.departmentId, viewer.leadDepartmentIds)),
+    )
+    .limit(1);
+  return row !== undefined;
+}
+
+/**
+ * The dashboard: stored entries, highest score first. One indexed read of person_isolation (one
+ * row per person), never of bombs or events.
+ */
+export async function listIsolation(
+  db: DbOrTx,
+  viewer: Viewer,
+  query: { state?: IsolationState | undefined; limit: number },
+  now: Date,
+): Promise<IsolationEntry[]> {
+  const where: (SQL | undefined)[] = [query.state ? eq(personIsolation.state, query.state) : undefined];
+  if (!isManager(viewer)) {
+    if (viewer.role !== 'lead') throw forbidden('Only pms, admins and leads see the isolation board');
+    if (viewer.leadDepartmentIds.length === 0) return [];
+    const members = db
+      .select({ id: departmentMembers.personId })
+      .from(departmentMembers)
+      .where(inArray(departmentMembers.departmentId, viewer.leadDepartmentIds));
+    where.push(inArray(personIsolation.personId, members));
+  }
+  const rows = await db
+    .select(entryColumns)
+    .from(personIsolation)
+    .innerJoin(people, eq(people.id, personIsolation.personId))
+    .where(and(...where))
+    .orderBy(desc(personIsolation.score), asc(personIsolation.personId))
+    .limit(query.limit);
+  return rows.map((r) => toEntry(r, viewer.locale, now));
+}
+
+/** Daily rows carried forward over days with no change, oldest first, ending today. */
+export function fillHistory(
+  rows: { day: string; load: number; soloCarrySeconds: number; state: IsolationState }[],
+  now: Date,
+  days = HISTORY_DAYS,
+): IsolationPersonResponse['history'] {
+  const byDay = new Map(rows.map((r) => [r.day, r]));
+  const sorted = [...rows].sort((a, b) => a.day.localeCompare(b.day));
+  const out: IsolationPersonResponse['history'] = [];
+  let carry: { load: number; soloCarrySeconds: number; state: IsolationState } = {
+    load: 0,
+    soloCarrySeconds: 0,
+    state: 'ok',
+  };
+  const first = utcDay(new Date(now.getTime() - (days - 1) * 86_400_000));
+  for (const r of sorted) if (r.day < first) carry = r;
+  for (let i = days - 1; i >= 0; i--) {
+    const day = utcDay(new Date(now.getTime() - i * 86_400_000));
+    const row = byDay.get(day);
+    if (row) carry = row;
+    out.push({ day, load: carry.load, soloCarrySeconds: carry.soloCarrySeconds, state: carry.state });
+  }
+  return out;
+}
+
+export async function getPersonIsolation(
+  db: DbOrTx,
+  viewer: Viewer,
+  personId: string,
+  now: Date,
+): Promise<IsolationPersonResponse> {
+  if (!(await mayRead(db, viewer, personId))) throw forbidden('You may read your own isolation signals only');
+  const [person] = await db
+    .select({ id: people.id, name: people.name, role: people.role })
+    .from(people)
+    .where(eq(people.id, personId));
+  if (!person) throw notFound('No such person');
+  const [row] = await db
+    .select(entryColumns)
+    .from(personIsolation)
+    .innerJoin(people, eq(people.id, personIsolation.personId))
+    .where(eq(personIsolation.personId, personId));
+  const entry: IsolationEntry = row
+    ? toEntry(row, viewer.locale, now)
+    : {
+        personId,
+        name: person.name,
+        role: person.role,
+        state: 'ok',
+        score: 0,
+        signals: emptySignals(),
+        reasons: localizeReasons([], viewer.locale),
+        updatedAt: now.toISOString(),
+      };
+  const firstDay = utcDay(new Date(now.getTime() - (HISTORY_DAYS - 1) * 86_400_000));
+  const recent = await db
+    .select({
+      day: personDailyLoad.day,
+      load: personDailyLoad.load,
+      soloCarrySeconds: personDailyLoad.soloCarrySeconds,
+      state: personDailyLoad.state,
+    })
+    .from(personDailyLoad)
+    .where(and(eq(personDailyLoad.personId, personId), gt(personDailyLoad.day, firstDay)));
+  const [before] = await db
+    .select({
+      day: personDailyLoad.day,
+      load: personDailyLoad.load,
+      soloCarrySeconds: personDailyLoad.soloCarrySeconds,
+      state: personDailyLoad.state,
+    })
+    .from(personDailyLoad)
+    .where(and(eq(personDailyLoad.personId, personId), lte(personDailyLoad.day, firstDay)))
+    .orderBy(desc(personDailyLoad.day))
+    .limit(1);
+  return { ...entry, generatedAt: now.toISOString(), history: fillHistory(before ? [before, ...recent] : recent, now) };
+}
+
+function emptySignals(): IsolationEntry['signals'] {
+  return {
+    load: 0,
+    openBombs: 0,
+    maxWaitingSeconds: 0,
+    overdueBombs: 0,
+    silentBombs: 0,
+    soloCarrySeconds: 0,
+    maxSoloCarrySeconds: 0,
+    bounces: 0,
+    disputedBombs: 0,
+    breadth: 0,
+    trend: 0,
+    claimedIdleBombs: 0,
+  };
+}
