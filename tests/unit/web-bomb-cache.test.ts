@@ -2,7 +2,6 @@ import type { Bomb, DefuseEvent } from '@defuse/shared';
 import { describe, expect, it } from 'vitest';
 import { applyEventToDetail, matchesFilters, upsertInList } from '../../web/src/api/bomb-cache.ts';
 import { moveItem } from '../../web/src/features/admin/move-item.ts';
-import { toCsv } from '../../web/src/features/dashboard/csv.ts';
 import { heatLevel, heatmapOf, median, ownershipAges } from '../../web/src/features/dashboard/load-maths.ts';
 import { handoffCount, ownerSince } from '../../web/src/features/field/ownership.ts';
 
@@ -81,17 +80,6 @@ describe('dashboard maths', () => {
     expect(ownershipAges([bomb('a'), bomb('b', { createdAt: '2026-01-01T02:00:00.000Z' })], now).get('d1')).toBe(
       3 * 3600_000,
     );
-  });
-
-  it('CSV opens in Excel (BOM) and cannot carry a formula', () => {
-    const csv = toCsv([
-      ['cause', 'n'],
-      ['=HYPERLINK("x")', 2],
-      ['a,b', -1],
-    ]);
-    expect(csv.startsWith('\uFEFF')).toBe(true);
-    expect(csv).toContain(`"'=HYPERLINK(""x"")",2`);
-    expect(csv).toContain('"a,b",-1');
   });
 });
 

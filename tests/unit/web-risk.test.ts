@@ -56,6 +56,7 @@ describe('localized countdown text', () => {
     expect(formatRelative('2026-01-01T11:57:00Z', now, 'en')).toBe('3 minutes ago');
     expect(formatRelative('2026-01-01T11:57:00Z', now, 'ja')).toBe('3 分前');
     expect(formatRelative('2026-01-03T12:00:00Z', now, 'en')).toBe('in 2 days');
+    expect(formatRelative('2026-01-01T11:59:50Z', now, 'ja')).toBe('たった今');
   });
 
   it('fills placeholders and leaves unknown ones visible', () => {

@@ -1,13 +1,15 @@
-import type { IsolationEntry, IsolationSettings } from '@defuse/shared';
+import type {
+  FeedbackResponse,
+  IsolationPersonResponse,
+  IsolationResponseSchema,
+  IsolationSettings,
+} from '@defuse/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { z } from 'zod';
 import { api } from './client.ts';
 import { feedbackKeys, isolationKeys } from './keys.ts';
 
-export interface IsolationList {
-  generatedAt: string;
-  people: IsolationEntry[];
-}
-export type IsolationDetail = IsolationEntry & { history: { day: string; load: number }[] };
+export type IsolationList = z.infer<typeof IsolationResponseSchema>;
 
 export const useIsolation = () =>
   useQuery({ queryKey: isolationKeys.list(), queryFn: () => api<IsolationList>('/api/isolation') });
@@ -15,7 +17,7 @@ export const useIsolation = () =>
 export const useIsolationPerson = (personId: string, enabled = true) =>
   useQuery({
     queryKey: isolationKeys.person(personId),
-    queryFn: () => api<IsolationDetail>(`/api/isolation/${personId}`),
+    queryFn: () => api<IsolationPersonResponse>(`/api/isolation/${personId}`),
     enabled,
     retry: false,
   });
@@ -27,20 +29,17 @@ export function useAssignBuddy() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ personId, buddyId }: { personId: string; buddyId: string }) =>
-      api(`/api/isolation/${personId}/buddy`, { method: 'POST', body: { buddyId } }),
+      api<{ bombIds: string[] }>(`/api/isolation/${personId}/buddy`, { method: 'POST', body: { buddyId } }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: isolationKeys.all }),
   });
-}
-
-export interface FeedbackCause {
-  rootCause: string;
-  category: string;
-  count: number;
-  bombIds: string[];
 }
 
 export const useFeedback = (productId: string, days: number) =>
   useQuery({
     queryKey: feedbackKeys.product(productId, days),
-    queryFn: () => api<{ causes: FeedbackCause[] }>(`/api/products/${productId}/feedback?days=${days}`),
+    queryFn: () => api<FeedbackResponse>(`/api/products/${productId}/feedback?days=${days}`),
   });
+
+/** The server's CSV (UTF-8 BOM, formula-safe) for the same window. */
+export const feedbackCsvPath = (productId: string, days: number) =>
+  `/api/products/${productId}/feedback.csv?days=${days}`;

@@ -55,11 +55,11 @@ export function App() {
   if (me.error instanceof ApiRequestError && me.error.status === 401) return <SignInPage />;
   if (me.error) return <ErrorNote error={me.error} onRetry={() => void me.refetch()} />;
   return (
-    <OutboxProvider personId={me.data.id} key={me.data.id}>
-      <LiveProvider>
+    <LiveProvider key={me.data.id}>
+      <OutboxProvider personId={me.data.id}>
         <Shell me={me.data} />
-      </LiveProvider>
-    </OutboxProvider>
+      </OutboxProvider>
+    </LiveProvider>
   );
 }
 

@@ -44,6 +44,8 @@ const RELATIVE_STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
 /** "3 minutes ago" / "3 分前", localized by the platform. */
 export function formatRelative(iso: string, now: number, locale: Locale): string {
   let value = (Date.parse(iso) - now) / 1000;
+  // "0 seconds ago" reads as noise on a calm board.
+  if (Math.abs(value) < 45) return locale === 'ja' ? 'たった今' : 'just now';
   const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
   for (const [unit, size] of RELATIVE_STEPS) {
     if (Math.abs(value) < size) return rtf.format(Math.round(value), unit);

@@ -20,6 +20,7 @@ export class LiveConnection {
   private polling = false;
   private stopped = true;
   private readonly listeners = new Set<() => void>();
+  private readonly eventListeners = new Set<(event: DefuseEvent) => void>();
 
   constructor(private readonly onEffect: (effect: LiveEffect) => void) {}
 
@@ -28,6 +29,12 @@ export class LiveConnection {
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  };
+
+  /** Raw events as they are applied, for views that react to an event rather than to cached data. */
+  onEvent = (listener: (event: DefuseEvent) => void): (() => void) => {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
   };
 
   start(): void {
@@ -58,6 +65,7 @@ export class LiveConnection {
     for (const effect of effects) {
       if (effect.type === 'reconnect') this.reconnectNow();
       else this.onEffect(effect);
+      if (effect.type === 'apply') for (const listener of this.eventListeners) listener(effect.event);
     }
     if (changed) for (const listener of this.listeners) listener();
     if (state.status === 'polling') this.schedulePoll(0);

@@ -1,5 +1,6 @@
+import type { DefuseEvent } from '@defuse/shared';
 import { useQueryClient } from '@tanstack/react-query';
-import { createContext, type ReactNode, useContext, useEffect, useState, useSyncExternalStore } from 'react';
+import { createContext, type ReactNode, useContext, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { applyLiveEffect } from './apply-live-effect.ts';
 import { LiveConnection } from './live-connection.ts';
 import type { LiveStatus } from './live-reducer.ts';
@@ -15,6 +16,14 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     return () => connection.stop();
   }, [connection]);
   return <LiveContext.Provider value={connection}>{children}</LiveContext.Provider>;
+}
+
+/** Calls `handler` with every live event while the component is mounted. */
+export function useLiveEvent(handler: (event: DefuseEvent) => void): void {
+  const connection = useContext(LiveContext);
+  const latest = useRef(handler);
+  latest.current = handler;
+  useEffect(() => connection?.onEvent((event) => latest.current(event)), [connection]);
 }
 
 export function useLiveStatus(): LiveStatus {

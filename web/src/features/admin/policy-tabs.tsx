@@ -25,7 +25,7 @@ function Seconds({ label, value, onChange }: { label: string; value: number; onC
   return (
     <label className="field">
       <span>{label}</span>
-      <input type="number" min={0} step={1} value={value} onChange={(e) => onChange(Number(e.target.value))} />
+      <input type="number" min={0} step="any" value={value} onChange={(e) => onChange(Number(e.target.value))} />
     </label>
   );
 }
@@ -149,14 +149,23 @@ export function PoliciesTab() {
   );
 }
 
-const ISOLATION_FIELDS: (keyof IsolationSettings)[] = [
-  'silenceSeconds',
-  'breadthWindowSeconds',
-  'trendWindowSeconds',
-  'watchScore',
-  'isolatedScore',
-  'bounceLimit',
-];
+/** Every setting with its label: a setting added to the schema without one is a compile error. */
+const ISOLATION_LABELS: Record<keyof IsolationSettings, MessageKey> = {
+  silenceSeconds: 'admin.iso.silenceSeconds',
+  breadthWindowSeconds: 'admin.iso.breadthWindowSeconds',
+  trendWindowSeconds: 'admin.iso.trendWindowSeconds',
+  watchScore: 'admin.iso.watchScore',
+  isolatedScore: 'admin.iso.isolatedScore',
+  bounceLimit: 'admin.iso.bounceLimit',
+  idleSeconds: 'admin.iso.idleSeconds',
+  soloLongSeconds: 'admin.iso.soloLongSeconds',
+  loadHigh: 'admin.iso.loadHigh',
+  silentBombsHigh: 'admin.iso.silentBombsHigh',
+  overdueBombsHigh: 'admin.iso.overdueBombsHigh',
+  breadthLow: 'admin.iso.breadthLow',
+  trendHigh: 'admin.iso.trendHigh',
+};
+const ISOLATION_FIELDS = Object.keys(ISOLATION_LABELS) as (keyof IsolationSettings)[];
 
 export function IsolationTab() {
   const { t } = useI18n();
@@ -179,7 +188,7 @@ export function IsolationTab() {
         {ISOLATION_FIELDS.map((key) => (
           <Seconds
             key={key}
-            label={t(`admin.iso.${key}`)}
+            label={t(ISOLATION_LABELS[key])}
             value={draft[key]}
             onChange={(v) => setDraft({ ...draft, [key]: v })}
           />

@@ -1,34 +1,22 @@
+import type { FeedbackCause } from '@defuse/shared';
 import { useProducts } from '../../api/directory.ts';
-import { useFeedback } from '../../api/isolation.ts';
+import { feedbackCsvPath, useFeedback } from '../../api/isolation.ts';
 import { Link } from '../../app/router.tsx';
 import { ErrorNote, Loading } from '../../app/ui.tsx';
+import { formatDuration } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
-import type { MessageKey } from '../../i18n/messages.ts';
-import { downloadText, toCsv } from './csv.ts';
 
 const DAYS = 30;
+const TREND_MARK: Record<FeedbackCause['trend'], string> = { up: '↑', down: '↓', flat: '→' };
 
 export default function FeedbackPage({ productId }: { productId: string }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const product = useProducts().data?.find((p) => p.id === productId);
   const feedback = useFeedback(productId, DAYS);
   const causes = [...(feedback.data?.causes ?? [])].sort((a, b) => b.count - a.count);
+  const ownership = feedback.data?.ownership ?? [];
   const max = Math.max(1, ...causes.map((c) => c.count));
-  const label = (cause: { rootCause: string; category: string }) =>
-    `${t(`rootCause.${cause.rootCause}` as MessageKey)} · ${t(`category.${cause.category}` as MessageKey)}`;
-
-  const handleExport = () => {
-    const rows: (string | number)[][] = [
-      [t('rootCause.label'), t('category.label'), t('feedback.count', { count: '' }).trim(), 'bombIds'],
-      ...causes.map((c) => [
-        t(`rootCause.${c.rootCause}` as MessageKey),
-        t(`category.${c.category}` as MessageKey),
-        c.count,
-        c.bombIds.join(' '),
-      ]),
-    ];
-    downloadText(`feedback-${product?.slug ?? productId}-${DAYS}d.csv`, toCsv(rows));
-  };
+  const seconds = (s: number | null) => (s === null ? '—' : formatDuration(s * 1000, locale));
 
   return (
     <section>
@@ -48,17 +36,65 @@ export default function FeedbackPage({ productId }: { productId: string }) {
           <ul className="bars" aria-label={t('feedback.causes', { days: DAYS })}>
             {causes.map((c) => (
               <li key={`${c.rootCause}-${c.category}`}>
-                <span className="bar-label">{label(c)}</span>
-                <span className="bar-track">
+                <span className="bar-label">
+                  {t(`rootCause.${c.rootCause}`)} · {t(`category.${c.category}`)}
+                </span>
+                <span className="bar-track" title={c.messages[locale]}>
                   <span className="bar" style={{ width: `${(c.count / max) * 100}%` }} />
                 </span>
-                <span className="bar-value">{t('feedback.count', { count: c.count })}</span>
+                <span className="bar-value">
+                  {t('feedback.count', { count: c.count })}{' '}
+                  <span aria-label={t(`feedback.trend.${c.trend}`)}>{TREND_MARK[c.trend]}</span>
+                </span>
+                <span className="bar-keys">
+                  {c.bombIds.map((id, i) => (
+                    <Link key={id} to={`/bombs/${id}`} className="chip">
+                      {c.bombKeys[i] ?? id.slice(0, 8)}
+                    </Link>
+                  ))}
+                </span>
               </li>
             ))}
           </ul>
-          <button type="button" onClick={handleExport}>
+          <a className="button" href={feedbackCsvPath(productId, DAYS)} download>
             {t('feedback.export')}
-          </button>
+          </a>
+        </>
+      )}
+      <h2>{t('dashboard.ownership')}</h2>
+      {ownership.length === 0 ? (
+        <p className="muted">{t('feedback.empty')}</p>
+      ) : (
+        <>
+          <div className="table-scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('common.department')}</th>
+                  <th scope="col">{t('category.label')}</th>
+                  <th scope="col">{t('feedback.spans')}</th>
+                  <th scope="col">{t('feedback.claimMedian')}</th>
+                  <th scope="col">{t('feedback.resolveMedian')}</th>
+                  <th scope="col">{t('feedback.resolveP90')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {ownership.map((o) => (
+                  <tr key={`${o.departmentId}-${o.category}`}>
+                    <td>{o.departmentName}</td>
+                    <td>{t(`category.${o.category}`)}</td>
+                    <td>{o.spans}</td>
+                    <td>{seconds(o.claimMedianSeconds)}</td>
+                    <td>{seconds(o.resolveMedianSeconds)}</td>
+                    <td>{seconds(o.resolveP90Seconds)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <a className="button" href={`${feedbackCsvPath(productId, DAYS)}&table=ownership`} download>
+            {t('feedback.exportOwnership')}
+          </a>
         </>
       )}
     </section>

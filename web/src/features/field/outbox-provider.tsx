@@ -4,6 +4,7 @@ import { createContext, type ReactNode, useContext, useEffect, useState, useSync
 import { applyBombToCaches } from '../../api/bomb-cache.ts';
 import { ApiRequestError, apiFetch } from '../../api/client.ts';
 import { bombKeys } from '../../api/keys.ts';
+import { useLiveEvent } from '../../live/live-provider.tsx';
 import {
   memoryOutboxStore,
   nextAttemptAt,
@@ -58,6 +59,14 @@ export function OutboxProvider({ personId, children }: { personId: string; child
   }, [outbox]);
 
   // Backoff between automatic retries; `online` and returning to the page skip the wait.
+  // A filing whose answer was lost shows up on the live stream before the next retry: resend now,
+  // so the replayed answer clears the draft instead of showing it next to its own bomb.
+  useLiveEvent((event) => {
+    if (event.type === 'bomb.filed' && event.actorId === personId && outbox.snapshot().length > 0) {
+      void outbox.flush({ force: true });
+    }
+  });
+
   const nextAt = nextAttemptAt(drafts);
   useEffect(() => {
     if (nextAt === null) return;
