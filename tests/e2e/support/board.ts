@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { buildApp, WEB_ROOT } from '@defuse/server/app';
 import { SESSION_COOKIE } from '@defuse/server/auth/tokens';
-import { systemClock } from '@defuse/server/clock';
+import { type Clock, systemClock } from '@defuse/server/clock';
 import type { Deps } from '@defuse/server/deps';
 import { LocalSignal } from '@defuse/server/live/local-signal';
 import type { FastifyInstance } from 'fastify';
@@ -39,11 +39,17 @@ export interface Board {
 
 /**
  * The real server (buildApp over a fresh database, serving the built web/dist) on port 0, and a
- * real Chromium. The system clock: the browser counts down against real time.
+ * real Chromium. The system clock by default (the browser counts down against real time); a
+ * manual clock started at the real time for scenarios that need time to pass on the server.
  */
-export async function startBoard(): Promise<Board> {
+export async function startBoard(options: { clock?: Clock } = {}): Promise<Board> {
   const database = await freshDatabase();
-  const deps: Deps = { db: database.db, dbKind: database.kind, clock: systemClock, signal: new LocalSignal() };
+  const deps: Deps = {
+    db: database.db,
+    dbKind: database.kind,
+    clock: options.clock ?? systemClock,
+    signal: new LocalSignal(),
+  };
   // The port is known only after listening on port 0; the auth plugin reads this list per
   // request, so the real origin is appended once the server listens.
   const publicOrigins = [TEST_ORIGIN];

@@ -203,7 +203,7 @@ function OwnershipPanel({ bombs, names }: { bombs: Bomb[] | undefined; names: Na
   const ages = useMemo(() => ownershipAges(bombs ?? [], now), [bombs, now]);
   return (
     <section className="panel" aria-labelledby="ownership-title">
-      <h2 id="ownership-title">{t('dashboard.ownership')}</h2>
+      <h2 id="ownership-title">{t('dashboard.openAge')}</h2>
       <ul className="plain">
         {[...ages.entries()].map(([id, age]) => (
           <li key={id}>
@@ -222,6 +222,7 @@ function FeedbackLinks() {
   return (
     <section className="panel" aria-labelledby="feedback-title">
       <h2 id="feedback-title">{t('dashboard.feedback')}</h2>
+      <p className="muted small">{t('dashboard.feedbackHint')}</p>
       <ul className="plain">
         {products.map((p) => (
           <li key={p.id}>
