@@ -10,7 +10,7 @@ export function describeEvent(event: DefuseEvent, names: Names, t: Translate): s
   const data = event.data;
   const bomb = data.bomb as Partial<Bomb> | undefined;
   const actor = event.actorId ? (names.people.get(event.actorId) ?? t('common.unknownPerson')) : 'Defuse';
-  const departmentId = str(data.departmentId) || str(data.toDepartmentId) || bomb?.departmentId || '';
+  const departmentId = str(data.toDepartmentId) || str(data.departmentId) || bomb?.departmentId || '';
   const status = str(data.to) || bomb?.status || '';
   const reason = str(data.reason);
   const vars = {

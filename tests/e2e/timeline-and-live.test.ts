@@ -1,0 +1,84 @@
+import type { Bomb } from '@defuse/shared';
+import type { WebSocketRoute } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorkspace, fileBomb } from '../helpers/factories.ts';
+import { type Board, DESK, startBoard } from './support/board.ts';
+
+let board: Board;
+let ws: Awaited<ReturnType<typeof createWorkspace>>;
+
+beforeAll(async () => {
+  board = await startBoard();
+  ws = await createWorkspace({ deps: board.deps });
+});
+afterAll(async () => {
+  await board?.close();
+});
+
+describe('the bomb timeline and the live connection', () => {
+  it('a lead follows the timeline live, comments, and declines with a reason to another department', async () => {
+    const bomb = await fileBomb({ app: board.app }, ws.field, {
+      title: 'Setup guide shows the old connector',
+      category: 'shipping',
+    });
+    const { page, context } = await board.open(ws.lead, DESK);
+    await page.goto(`${board.baseUrl}/bombs/${bomb.id}`);
+    await page.locator('output.live-open').waitFor();
+    await page.getByRole('heading', { name: /Setup guide shows the old connector/ }).waitFor();
+
+    // The field contact adds information elsewhere: it arrives in the open timeline.
+    await board.call(ws.field, 'POST', `/api/bombs/${bomb.id}/comments`, { body: 'Customer sent a photo of the box.' });
+    await page.locator('.timeline').getByText('Customer sent a photo of the box.').waitFor();
+
+    await page.getByLabel('コメント').fill('Checking with the warehouse now.');
+    await page.getByRole('button', { name: '送信' }).click();
+    await page.locator('.timeline').getByText('Checking with the warehouse now.').waitFor();
+
+    await page.getByRole('button', { name: '辞退する' }).click();
+    await page.getByLabel('辞退の理由').fill('This is the manual, not shipping.');
+    await page.getByLabel('適切な部署(任意)').selectOption({ label: 'documentation' });
+    await page.locator('form.panel').getByRole('button', { name: '辞退する' }).click();
+    await page
+      .locator('.timeline')
+      .getByText(/This is the manual, not shipping\./)
+      .waitFor();
+    await board.screenshot(page, 'lead-bomb-timeline');
+
+    const after = await board.call<{ bomb: Bomb }>(ws.pm, 'GET', `/api/bombs/${bomb.id}`);
+    expect(after.bomb.departmentId).toBe(ws.departments.documentation);
+    expect(after.bomb.bounces).toBe(1);
+    await context.close();
+  });
+
+  it('after a dropped connection the page shows it, resumes from its last event, and misses nothing', async () => {
+    const { page, context } = await board.open(ws.lead, DESK);
+    const urls: string[] = [];
+    let current: WebSocketRoute | undefined;
+    let refuse = false;
+    await page.routeWebSocket(/\/api\/live/, (route) => {
+      urls.push(route.url());
+      if (refuse) {
+        void route.close({ code: 1006 });
+        return;
+      }
+      route.connectToServer();
+      current = route;
+    });
+    await page.goto(`${board.baseUrl}/queue`);
+    await page.locator('output.live-open').waitFor();
+
+    // The connection drops and stays down while a bomb is filed.
+    refuse = true;
+    await current?.close({ code: 1006 });
+    await page.locator('output.live-reconnecting, output.live-polling').waitFor();
+    await board.screenshot(page, 'live-reconnecting');
+    const missed = await fileBomb({ app: board.app }, ws.field, { title: 'Filed while the lead was disconnected' });
+    refuse = false;
+
+    await page.getByTestId('queue-row').filter({ hasText: missed.title }).waitFor({ timeout: 20_000 });
+    await page.locator('output.live-open').waitFor({ timeout: 20_000 });
+    const resumed = urls.slice(1).find((u) => new URL(u).searchParams.has('after'));
+    expect(resumed, `reconnect URLs: ${urls.join(', ')}`).toBeDefined();
+    await context.close();
+  });
+});
