@@ -71,7 +71,19 @@ describe('a field contact files a bomb, a lead claims it, both pages follow live
 
     const { items } = await board.call<{ items: Bomb[] }>(ws.field, 'GET', `/api/bombs?filedById=${ws.field.id}`);
     expect(items.filter((b) => b.title === title)).toHaveLength(1);
-    expect(items[0]?.assigneeId).toBe(ws.lead.id);
+    const filed = items[0];
+    expect(filed?.assigneeId).toBe(ws.lead.id);
+
+    // The lead resolves it elsewhere; the field contact sees it and confirms the resolution.
+    await board.call(ws.lead, 'POST', `/api/bombs/${filed?.id}/transition`, {
+      to: 'resolved',
+      rootCause: 'shipping_operations',
+    });
+    await card.getByText('解決済み').waitFor({ timeout: 15_000 });
+    await card.getByRole('button', { name: '解決を確認して完了' }).click();
+    await card.waitFor({ state: 'detached', timeout: 15_000 });
+    const closed = await board.call<{ bomb: Bomb }>(ws.field, 'GET', `/api/bombs/${filed?.id}`);
+    expect(closed.bomb.status).toBe('closed');
 
     await field.context.close();
     await lead.context.close();

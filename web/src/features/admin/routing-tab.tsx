@@ -123,6 +123,8 @@ export function RoutingTab() {
                 <label className="field">
                   <span>{t('admin.ruleKeywords')}</span>
                   <input
+                    // Uncontrolled while typing; remounted when the rule at this position changes (reorder).
+                    key={`${index}:${rule.when.keywords?.join('|') ?? ''}`}
                     defaultValue={rule.when.keywords?.join(', ') ?? ''}
                     onBlur={(e) =>
                       patchRule(index, {

@@ -1,0 +1,61 @@
+import type { RoutingTable } from '@defuse/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorkspace } from '../helpers/factories.ts';
+import { type Board, DESK, startBoard } from './support/board.ts';
+
+let board: Board;
+let ws: Awaited<ReturnType<typeof createWorkspace>>;
+
+beforeAll(async () => {
+  board = await startBoard();
+  ws = await createWorkspace({ deps: board.deps });
+});
+afterAll(async () => {
+  await board?.close();
+});
+
+describe('admin', () => {
+  it('reorders routing rules (first match wins) and saves a department policy', async () => {
+    const d = ws.departments;
+    await board.call(ws.admin, 'PUT', '/api/routing', {
+      rules: [
+        { when: { categories: ['shipping'] }, departmentId: d.logistics },
+        { when: { keywords: ['manual'] }, departmentId: d.documentation },
+        { when: { categories: ['stock'] }, departmentId: d.production },
+      ],
+      fallbackDepartmentId: d.productOffice,
+    });
+    const { page, context } = await board.open(ws.admin, DESK);
+    await page.goto(`${board.baseUrl}/admin?tab=routing`);
+    await page.getByRole('button', { name: 'ルール 2: 上へ' }).click();
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByText('保存しました').waitFor();
+    // What the page shows follows the new order too.
+    expect(await page.getByLabel('キーワード(カンマ区切り)').nth(0).inputValue()).toBe('manual');
+    expect(await page.getByLabel('キーワード(カンマ区切り)').nth(1).inputValue()).toBe('');
+    await board.screenshot(page, 'admin-routing');
+    const table = await board.call<RoutingTable>(ws.admin, 'GET', '/api/routing');
+    expect(table.rules.map((r) => r.departmentId)).toEqual([d.documentation, d.logistics, d.production]);
+    expect(table.rules[0]?.when.keywords).toEqual(['manual']);
+
+    await page.getByRole('tab', { name: '部署ポリシー' }).click();
+    await page.getByRole('combobox', { name: /^部署/ }).selectOption({ label: 'logistics' });
+    const critical = page.locator('fieldset').filter({ hasText: '受付期限' }).getByLabel('緊急');
+    await critical.fill('600');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByText('保存しました').waitFor();
+    const policy = await board.call<{ claimWithinSeconds: { critical: number } }>(
+      ws.admin,
+      'GET',
+      `/api/departments/${d.logistics}/policy`,
+    );
+    expect(policy.claimWithinSeconds.critical).toBe(600);
+
+    for (const tab of ['メンバー', '部署', '製品', '孤立判定の設定', 'Webhook 配信ログ']) {
+      await page.getByRole('tab', { name: tab, exact: true }).click();
+      await page.locator('[role="tabpanel"] :is(table, form, p)').first().waitFor();
+      expect(await page.locator('[role="tabpanel"] .error').count(), tab).toBe(0);
+    }
+    await context.close();
+  });
+});
