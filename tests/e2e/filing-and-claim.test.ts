@@ -44,7 +44,7 @@ describe('a field contact files a bomb, a lead claims it, both pages follow live
 
     const card = field.page.getByTestId('my-bomb').filter({ hasText: title });
     await card.waitFor();
-    expect(await card.getByTestId('owner').innerText()).toContain('logistics の受付待ち');
+    expect(await card.getByTestId('owner').textContent()).toContain('logistics の受付待ち');
     await field.page.evaluate(() => Object.assign(window, { __noReload: true }));
     await board.screenshot(field.page, 'field-my-bombs-375');
 
@@ -63,7 +63,7 @@ describe('a field contact files a bomb, a lead claims it, both pages follow live
 
     // The field contact's page shows who owns it now, without a reload.
     await card.getByText('対応中').waitFor({ timeout: 15_000 });
-    const owner = await card.getByTestId('owner').innerText();
+    const owner = await card.getByTestId('owner').textContent();
     const { person: leadPerson } = await board.call<{ person: { name: string } }>(ws.lead, 'GET', '/api/me');
     expect(owner).toContain(leadPerson.name);
     expect(await field.page.evaluate(() => '__noReload' in window)).toBe(true);

@@ -41,6 +41,8 @@ async function visibleLines(page: Page): Promise<string[]> {
     const toggle = document.querySelector<HTMLElement>('button[lang]');
     const hidden = toggle?.style.visibility;
     if (toggle) toggle.style.visibility = 'hidden';
+    // innerText on purpose: only what is rendered visibly, which is what a person reads.
+    // biome-ignore lint/performance/useDomNodeTextContent: visible text is the point here
     const out = document.body.innerText;
     if (toggle) toggle.style.visibility = hidden ?? '';
     return out;

@@ -25,5 +25,7 @@ console.log(`first load JS:  ${kb(sum(firstJs, 'gzip'))} kB gzip (${kb(sum(first
 console.log(`first load CSS: ${kb(sum(firstCss, 'gzip'))} kB gzip`);
 console.log('\n| chunk | loaded | raw kB | gzip kB |\n| --- | --- | ---: | ---: |');
 for (const r of rows) {
-  console.log(`| ${r.file.replace(/-[\w-]{8}\./, '.')} | ${initial.has(r.file) ? 'first load' : 'lazy'} | ${kb(r.raw)} | ${kb(r.gzip)} |`);
+  console.log(
+    `| ${r.file.replace(/-[\w-]{8}\./, '.')} | ${initial.has(r.file) ? 'first load' : 'lazy'} | ${kb(r.raw)} | ${kb(r.gzip)} |`,
+  );
 }

@@ -124,6 +124,7 @@ export function RoutingTab() {
                   <span>{t('admin.ruleKeywords')}</span>
                   <input
                     // Uncontrolled while typing; remounted when the rule at this position changes (reorder).
+                    // biome-ignore lint/suspicious/noArrayIndexKey: the position is part of the identity here
                     key={`${index}:${rule.when.keywords?.join('|') ?? ''}`}
                     defaultValue={rule.when.keywords?.join(', ') ?? ''}
                     onBlur={(e) =>

@@ -43,8 +43,8 @@ export default function FeedbackPage({ productId }: { productId: string }) {
                   <span className="bar" style={{ width: `${(c.count / max) * 100}%` }} />
                 </span>
                 <span className="bar-value">
-                  {t('feedback.count', { count: c.count })}{' '}
-                  <span aria-label={t(`feedback.trend.${c.trend}`)}>{TREND_MARK[c.trend]}</span>
+                  {t('feedback.count', { count: c.count })} <span aria-hidden="true">{TREND_MARK[c.trend]}</span>
+                  <span className="visually-hidden">{t(`feedback.trend.${c.trend}`)}</span>
                 </span>
                 <span className="bar-keys">
                   {c.bombIds.map((id, i) => (
