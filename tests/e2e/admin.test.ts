@@ -1,23 +1,13 @@
 import type { RoutingTable } from '@defuse/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkspace } from '../helpers/factories.ts';
-import { type Board, DESK, startBoard } from './support/board.ts';
+import { describe, expect, it } from 'vitest';
+import { boardForFile, DESK } from './support/board.ts';
 
-let board: Board;
-let ws: Awaited<ReturnType<typeof createWorkspace>>;
-
-beforeAll(async () => {
-  board = await startBoard();
-  ws = await createWorkspace({ deps: board.deps });
-});
-afterAll(async () => {
-  await board?.close();
-});
+const file = boardForFile();
 
 describe('admin', () => {
   it('reorders routing rules (first match wins) and saves a department policy', async () => {
-    const d = ws.departments;
-    await board.call(ws.admin, 'PUT', '/api/routing', {
+    const d = file.ws.departments;
+    await file.board.call(file.ws.admin, 'PUT', '/api/routing', {
       rules: [
         { when: { categories: ['shipping'] }, departmentId: d.logistics },
         { when: { keywords: ['manual'] }, departmentId: d.documentation },
@@ -25,16 +15,16 @@ describe('admin', () => {
       ],
       fallbackDepartmentId: d.productOffice,
     });
-    const { page, context } = await board.open(ws.admin, DESK);
-    await page.goto(`${board.baseUrl}/admin?tab=routing`);
+    const { page, context } = await file.board.open(file.ws.admin, DESK);
+    await page.goto(`${file.board.baseUrl}/admin?tab=routing`);
     await page.getByRole('button', { name: 'ルール 2: 上へ' }).click();
     await page.getByRole('button', { name: '保存' }).click();
     await page.getByText('保存しました').waitFor();
     // What the page shows follows the new order too.
     expect(await page.getByLabel('キーワード(カンマ区切り)').nth(0).inputValue()).toBe('manual');
     expect(await page.getByLabel('キーワード(カンマ区切り)').nth(1).inputValue()).toBe('');
-    await board.screenshot(page, 'admin-routing');
-    const table = await board.call<RoutingTable>(ws.admin, 'GET', '/api/routing');
+    await file.board.screenshot(page, 'admin-routing');
+    const table = await file.board.call<RoutingTable>(file.ws.admin, 'GET', '/api/routing');
     expect(table.rules.map((r) => r.departmentId)).toEqual([d.documentation, d.logistics, d.production]);
     expect(table.rules[0]?.when.keywords).toEqual(['manual']);
 
@@ -44,8 +34,8 @@ describe('admin', () => {
     await critical.fill('600');
     await page.getByRole('button', { name: '保存' }).click();
     await page.getByText('保存しました').waitFor();
-    const policy = await board.call<{ claimWithinSeconds: { critical: number } }>(
-      ws.admin,
+    const policy = await file.board.call<{ claimWithinSeconds: { critical: number } }>(
+      file.ws.admin,
       'GET',
       `/api/departments/${d.logistics}/policy`,
     );

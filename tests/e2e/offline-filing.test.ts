@@ -1,21 +1,11 @@
 import type { Bomb } from '@defuse/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkspace } from '../helpers/factories.ts';
-import { type Board, PHONE, startBoard } from './support/board.ts';
+import { describe, expect, it } from 'vitest';
+import { boardForFile, PHONE } from './support/board.ts';
 
-let board: Board;
-let ws: Awaited<ReturnType<typeof createWorkspace>>;
-
-beforeAll(async () => {
-  board = await startBoard();
-  ws = await createWorkspace({ deps: board.deps });
-});
-afterAll(async () => {
-  await board?.close();
-});
+const file = boardForFile();
 
 const bombsTitled = async (title: string) => {
-  const { items } = await board.call<{ items: Bomb[] }>(ws.pm, 'GET', `/api/bombs?limit=200`);
+  const { items } = await file.board.call<{ items: Bomb[] }>(file.ws.pm, 'GET', `/api/bombs?limit=200`);
   return items.filter((b) => b.title === title);
 };
 
@@ -28,8 +18,8 @@ async function fileFromPhone(page: import('playwright-core').Page, title: string
 describe('offline filing: kept on the device, sent until it lands, exactly once', () => {
   it('a filing made with the network cut is shown as pending and lands once when the network returns', async () => {
     const title = 'Manual page 12 contradicts the label';
-    const { context, page } = await board.open(ws.field, PHONE);
-    await page.goto(`${board.baseUrl}/file`);
+    const { context, page } = await file.board.open(file.ws.field, PHONE);
+    await page.goto(`${file.board.baseUrl}/file`);
     await page.locator('output.live-open').waitFor();
 
     await context.setOffline(true);
@@ -38,21 +28,21 @@ describe('offline filing: kept on the device, sent until it lands, exactly once'
     const draft = page.getByTestId('outbox-draft').filter({ hasText: title });
     await draft.waitFor();
     await draft.getByText('送信待ち').first().waitFor();
-    await board.screenshot(page, 'offline-pending-375');
+    await file.board.screenshot(page, 'offline-pending-375');
     expect(await bombsTitled(title)).toHaveLength(0);
 
     await context.setOffline(false);
     await draft.waitFor({ state: 'detached', timeout: 20_000 });
     await page.getByTestId('my-bomb').filter({ hasText: title }).waitFor();
-    await board.screenshot(page, 'offline-landed-375');
+    await file.board.screenshot(page, 'offline-landed-375');
     expect(await bombsTitled(title)).toHaveLength(1);
     await context.close();
   });
 
   it('a draft left on the device when the page closed is sent by the next page, once', async () => {
     const title = 'Stock count for the pilot is short by 40';
-    const { context, page } = await board.open(ws.field, PHONE);
-    await page.goto(`${board.baseUrl}/file`);
+    const { context, page } = await file.board.open(file.ws.field, PHONE);
+    await page.goto(`${file.board.baseUrl}/file`);
     await page.locator('output.live-open').waitFor();
     await context.setOffline(true);
     await fileFromPhone(page, title);
@@ -62,7 +52,7 @@ describe('offline filing: kept on the device, sent until it lands, exactly once'
     expect(await bombsTitled(title)).toHaveLength(0);
 
     const next = await context.newPage();
-    await next.goto(`${board.baseUrl}/mine`);
+    await next.goto(`${file.board.baseUrl}/mine`);
     await next.getByTestId('my-bomb').filter({ hasText: title }).waitFor({ timeout: 20_000 });
     expect(await next.getByTestId('outbox-draft').count()).toBe(0);
     expect(await bombsTitled(title)).toHaveLength(1);
@@ -71,7 +61,7 @@ describe('offline filing: kept on the device, sent until it lands, exactly once'
 
   it('when the answer to a filing is lost, the resend with the same Idempotency-Key does not file it twice', async () => {
     const title = 'Expectation: customer thought it was automatic';
-    const { context, page } = await board.open(ws.field, PHONE);
+    const { context, page } = await file.board.open(file.ws.field, PHONE);
     const keys: string[] = [];
     let cut = true;
     await page.route('**/api/bombs', async (route) => {
@@ -86,7 +76,7 @@ describe('offline filing: kept on the device, sent until it lands, exactly once'
       }
       return route.continue();
     });
-    await page.goto(`${board.baseUrl}/file`);
+    await page.goto(`${file.board.baseUrl}/file`);
     await fileFromPhone(page, title);
     await page.getByTestId('my-bomb').filter({ hasText: title }).waitFor({ timeout: 20_000 });
     await page.getByTestId('outbox-draft').waitFor({ state: 'detached', timeout: 20_000 });

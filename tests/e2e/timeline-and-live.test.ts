@@ -1,33 +1,26 @@
 import type { Bomb } from '@defuse/shared';
 import type { WebSocketRoute } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkspace, fileBomb } from '../helpers/factories.ts';
-import { type Board, DESK, startBoard } from './support/board.ts';
+import { describe, expect, it } from 'vitest';
+import { fileBomb } from '../helpers/factories.ts';
+import { boardForFile, DESK } from './support/board.ts';
 
-let board: Board;
-let ws: Awaited<ReturnType<typeof createWorkspace>>;
-
-beforeAll(async () => {
-  board = await startBoard();
-  ws = await createWorkspace({ deps: board.deps });
-});
-afterAll(async () => {
-  await board?.close();
-});
+const file = boardForFile();
 
 describe('the bomb timeline and the live connection', () => {
   it('a lead follows the timeline live, comments, and declines with a reason to another department', async () => {
-    const bomb = await fileBomb({ app: board.app }, ws.field, {
+    const bomb = await fileBomb({ app: file.board.app }, file.ws.field, {
       title: 'Setup guide shows the old connector',
       category: 'shipping',
     });
-    const { page, context } = await board.open(ws.lead, DESK);
-    await page.goto(`${board.baseUrl}/bombs/${bomb.id}`);
+    const { page, context } = await file.board.open(file.ws.lead, DESK);
+    await page.goto(`${file.board.baseUrl}/bombs/${bomb.id}`);
     await page.locator('output.live-open').waitFor();
     await page.getByRole('heading', { name: /Setup guide shows the old connector/ }).waitFor();
 
     // The field contact adds information elsewhere: it arrives in the open timeline.
-    await board.call(ws.field, 'POST', `/api/bombs/${bomb.id}/comments`, { body: 'Customer sent a photo of the box.' });
+    await file.board.call(file.ws.field, 'POST', `/api/bombs/${bomb.id}/comments`, {
+      body: 'Customer sent a photo of the box.',
+    });
     await page.locator('.timeline').getByText('Customer sent a photo of the box.').waitFor();
 
     await page.getByLabel('コメント').fill('Checking with the warehouse now.');
@@ -42,16 +35,16 @@ describe('the bomb timeline and the live connection', () => {
       .locator('.timeline')
       .getByText(/This is the manual, not shipping\./)
       .waitFor();
-    await board.screenshot(page, 'lead-bomb-timeline');
+    await file.board.screenshot(page, 'lead-bomb-timeline');
 
-    const after = await board.call<{ bomb: Bomb }>(ws.pm, 'GET', `/api/bombs/${bomb.id}`);
-    expect(after.bomb.departmentId).toBe(ws.departments.documentation);
+    const after = await file.board.call<{ bomb: Bomb }>(file.ws.pm, 'GET', `/api/bombs/${bomb.id}`);
+    expect(after.bomb.departmentId).toBe(file.ws.departments.documentation);
     expect(after.bomb.bounces).toBe(1);
     await context.close();
   });
 
   it('after a dropped connection the page shows it, resumes from its last event, and misses nothing', async () => {
-    const { page, context } = await board.open(ws.lead, DESK);
+    const { page, context } = await file.board.open(file.ws.lead, DESK);
     const urls: string[] = [];
     let current: WebSocketRoute | undefined;
     let refuse = false;
@@ -64,15 +57,17 @@ describe('the bomb timeline and the live connection', () => {
       route.connectToServer();
       current = route;
     });
-    await page.goto(`${board.baseUrl}/queue`);
+    await page.goto(`${file.board.baseUrl}/queue`);
     await page.locator('output.live-open').waitFor();
 
     // The connection drops and stays down while a bomb is filed.
     refuse = true;
     await current?.close({ code: 1006 });
     await page.locator('output.live-reconnecting, output.live-polling').waitFor();
-    await board.screenshot(page, 'live-reconnecting');
-    const missed = await fileBomb({ app: board.app }, ws.field, { title: 'Filed while the lead was disconnected' });
+    await file.board.screenshot(page, 'live-reconnecting');
+    const missed = await fileBomb({ app: file.board.app }, file.ws.field, {
+      title: 'Filed while the lead was disconnected',
+    });
     refuse = false;
 
     await page.getByTestId('queue-row').filter({ hasText: missed.title }).waitFor({ timeout: 20_000 });

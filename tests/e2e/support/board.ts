@@ -8,9 +8,10 @@ import type { Deps } from '@defuse/server/deps';
 import { LocalSignal } from '@defuse/server/live/local-signal';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { TEST_ORIGIN } from '../../helpers/app.ts';
 import { freshDatabase } from '../../helpers/db.ts';
-import type { Actor } from '../../helpers/factories.ts';
+import { type Actor, createWorkspace } from '../../helpers/factories.ts';
 
 export const SCREENSHOTS = join(import.meta.dirname, '..', 'screenshots');
 export const PHONE = { width: 375, height: 740 };
@@ -111,4 +112,22 @@ export async function startBoard(options: { clock?: Clock } = {}): Promise<Board
       await database.drop();
     },
   };
+}
+
+export type Workspace = Awaited<ReturnType<typeof createWorkspace>>;
+
+/**
+ * One server, browser and workspace for a test file: started before its tests, closed after.
+ * Read `file.board` and `file.ws` inside tests (they are set once `beforeAll` ran).
+ */
+export function boardForFile(options: { clock?: Clock } = {}): { board: Board; ws: Workspace } {
+  const file = {} as { board: Board; ws: Workspace };
+  beforeAll(async () => {
+    file.board = await startBoard(options);
+    file.ws = await createWorkspace({ deps: file.board.deps });
+  });
+  afterAll(async () => {
+    await file.board?.close();
+  });
+  return file;
 }

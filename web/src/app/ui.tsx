@@ -28,6 +28,31 @@ export function ErrorNote({ error, onRetry }: { error: unknown; onRetry?: () => 
   );
 }
 
+/** What became of a save: the server's reason when it failed, a quiet "saved" when it worked. */
+export function SaveNote({ error, success = false }: { error: unknown; success?: boolean }) {
+  const { t } = useI18n();
+  if (error)
+    return (
+      <p role="alert" className="error">
+        {t('action.failed', { message: errorMessage(error) })}
+      </p>
+    );
+  return success ? <p className="ok">{t('common.saved')}</p> : null;
+}
+
+/** `<option>`s for a list of named things (departments, people, products). */
+export function NamedOptions({ items }: { items: readonly { id: string; name: string }[] }) {
+  return (
+    <>
+      {items.map((item) => (
+        <option key={item.id} value={item.id}>
+          {item.name}
+        </option>
+      ))}
+    </>
+  );
+}
+
 export function StatusBadge({ status }: { status: Bomb['status'] }) {
   const { t } = useI18n();
   return <span className={`badge status-${status}`}>{t(`status.${status}`)}</span>;

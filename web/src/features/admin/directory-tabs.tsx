@@ -1,24 +1,12 @@
 import { LOCALES, type Person, PRODUCT_STAGES, ROLES, type Role } from '@defuse/shared';
 import type { FormEvent } from 'react';
 import { useSave, useSaveAt } from '../../api/admin.ts';
-import { errorMessage } from '../../api/client.ts';
 import { useDepartments, useNames, usePeople, useProducts } from '../../api/directory.ts';
 import { directoryKeys } from '../../api/keys.ts';
-import { ErrorNote, Loading } from '../../app/ui.tsx';
+import { ErrorNote, Loading, NamedOptions, SaveNote } from '../../app/ui.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 
 const field = (form: FormData, name: string) => String(form.get(name) ?? '').trim();
-
-function MutationNote({ error, success }: { error: unknown; success: boolean }) {
-  const { t } = useI18n();
-  if (error)
-    return (
-      <p role="alert" className="error">
-        {t('action.failed', { message: errorMessage(error) })}
-      </p>
-    );
-  return success ? <p className="ok">{t('common.saved')}</p> : null;
-}
 
 export function PeopleTab() {
   const { t } = useI18n();
@@ -93,7 +81,7 @@ export function PeopleTab() {
           </tbody>
         </table>
       </div>
-      <MutationNote error={update.error} success={false} />
+      <SaveNote error={update.error} />
       <form className="stack compact" onSubmit={handleCreate}>
         <h2>{t('common.add')}</h2>
         <label className="field">
@@ -117,11 +105,7 @@ export function PeopleTab() {
         <label className="field">
           <span>{t('common.departments')}</span>
           <select name="departmentIds" multiple size={Math.min(6, Math.max(2, departments.length))}>
-            {departments.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
-              </option>
-            ))}
+            <NamedOptions items={departments} />
           </select>
         </label>
         <label className="field">
@@ -141,7 +125,7 @@ export function PeopleTab() {
         <button type="submit" className="primary" disabled={create.isPending}>
           {t('common.add')}
         </button>
-        <MutationNote error={create.error} success={create.isSuccess} />
+        <SaveNote error={create.error} success={create.isSuccess} />
       </form>
     </>
   );
@@ -197,7 +181,7 @@ export function DepartmentsTab() {
           {t('common.add')}
         </button>
       </form>
-      <MutationNote error={create.error} success={create.isSuccess} />
+      <SaveNote error={create.error} success={create.isSuccess} />
     </>
   );
 }
@@ -268,18 +252,14 @@ export function ProductsTab() {
           <span>{t('admin.pm')}</span>
           <select name="pmId" defaultValue="">
             <option value="">{t('common.none')}</option>
-            {pms.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
+            <NamedOptions items={pms} />
           </select>
         </label>
         <button type="submit" className="primary">
           {t('common.add')}
         </button>
       </form>
-      <MutationNote error={create.error} success={create.isSuccess} />
+      <SaveNote error={create.error} success={create.isSuccess} />
     </>
   );
 }

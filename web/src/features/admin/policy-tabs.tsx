@@ -1,25 +1,14 @@
 import { type IsolationSettings, type Policy, SEVERITIES, TIER_TARGETS, type TierTarget } from '@defuse/shared';
 import { useEffect, useState } from 'react';
 import { usePolicy, useSave, useSaveAt, useWebhookDeliveries } from '../../api/admin.ts';
-import { ApiRequestError, errorMessage } from '../../api/client.ts';
+import { ApiRequestError } from '../../api/client.ts';
 import { useDepartments } from '../../api/directory.ts';
 import { useIsolationSettings } from '../../api/isolation.ts';
 import { isolationKeys } from '../../api/keys.ts';
-import { ErrorNote, Loading } from '../../app/ui.tsx';
+import { ErrorNote, Loading, NamedOptions, SaveNote } from '../../app/ui.tsx';
 import { formatDateTime } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages.ts';
-
-function SaveNote({ error, success }: { error: unknown; success: boolean }) {
-  const { t } = useI18n();
-  if (error)
-    return (
-      <p role="alert" className="error">
-        {t('action.failed', { message: errorMessage(error) })}
-      </p>
-    );
-  return success ? <p className="ok">{t('common.saved')}</p> : null;
-}
 
 function Seconds({ label, value, onChange }: { label: string; value: number; onChange: (v: number) => void }) {
   return (
@@ -60,11 +49,7 @@ export function PoliciesTab() {
       <label className="field inline">
         <span>{t('common.department')}</span>
         <select value={selected} onChange={(e) => setDepartmentId(e.target.value)}>
-          {departments.map((d) => (
-            <option key={d.id} value={d.id}>
-              {d.name}
-            </option>
-          ))}
+          <NamedOptions items={departments} />
         </select>
       </label>
       {policy.isPending ? (

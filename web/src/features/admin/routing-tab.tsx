@@ -8,10 +8,9 @@ import {
 } from '@defuse/shared';
 import { useEffect, useState } from 'react';
 import { useRouting, useSave } from '../../api/admin.ts';
-import { errorMessage } from '../../api/client.ts';
 import { useDepartments } from '../../api/directory.ts';
 import { adminKeys } from '../../api/keys.ts';
-import { ErrorNote, Loading } from '../../app/ui.tsx';
+import { ErrorNote, Loading, NamedOptions, SaveNote } from '../../app/ui.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { moveItem } from './move-item.ts';
 
@@ -143,11 +142,7 @@ export function RoutingTab() {
                     value={rule.departmentId}
                     onChange={(e) => patchRule(index, { departmentId: e.target.value })}
                   >
-                    {departments.map((d) => (
-                      <option key={d.id} value={d.id}>
-                        {d.name}
-                      </option>
-                    ))}
+                    <NamedOptions items={departments} />
                   </select>
                 </label>
               </div>
@@ -164,22 +159,13 @@ export function RoutingTab() {
           value={draft.fallbackDepartmentId}
           onChange={(e) => setDraft({ ...draft, fallbackDepartmentId: e.target.value })}
         >
-          {departments.map((d) => (
-            <option key={d.id} value={d.id}>
-              {d.name}
-            </option>
-          ))}
+          <NamedOptions items={departments} />
         </select>
       </label>
       <button type="submit" className="primary" disabled={save.isPending}>
         {t('common.save')}
       </button>
-      {save.error && (
-        <p role="alert" className="error">
-          {t('action.failed', { message: errorMessage(save.error) })}
-        </p>
-      )}
-      {save.isSuccess && <p className="ok">{t('common.saved')}</p>}
+      <SaveNote error={save.error} success={save.isSuccess} />
     </form>
   );
 }

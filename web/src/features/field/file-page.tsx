@@ -3,7 +3,7 @@ import { type FormEvent, useState } from 'react';
 import type { FileBombInput } from '../../api/bombs.ts';
 import { useProducts } from '../../api/directory.ts';
 import { navigate } from '../../app/router.tsx';
-import { CategoryIcon } from '../../app/ui.tsx';
+import { CategoryIcon, NamedOptions } from '../../app/ui.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useOutbox } from './outbox-provider.tsx';
 
@@ -100,11 +100,7 @@ export function FilePage() {
             <span>{t('file.product')}</span>
             <select name="productId" defaultValue="">
               <option value="">{t('file.noProduct')}</option>
-              {products.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}
-                </option>
-              ))}
+              <NamedOptions items={products} />
             </select>
           </label>
           <label className="field">

@@ -4,7 +4,7 @@ import { type BombAction, useBomb, useBombAction, useComment } from '../../api/b
 import { ApiRequestError, errorMessage } from '../../api/client.ts';
 import { useDepartments, useNames } from '../../api/directory.ts';
 import { Link } from '../../app/router.tsx';
-import { CategoryIcon, Countdown, ErrorNote, Loading, StatusBadge } from '../../app/ui.tsx';
+import { CategoryIcon, Countdown, ErrorNote, Loading, NamedOptions, StatusBadge } from '../../app/ui.tsx';
 import { useNow } from '../../app/use-now.ts';
 import { formatDateTime, formatRelative } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -217,11 +217,7 @@ function BombActions({ bomb, me }: { bomb: Bomb; me: Person }) {
             <span>{t('action.suggestDepartment')}</span>
             <select name="suggestedDepartmentId" defaultValue="">
               <option value="">{t('admin.any')}</option>
-              {otherDepartments.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.name}
-                </option>
-              ))}
+              <NamedOptions items={otherDepartments} />
             </select>
           </label>
           <PanelButtons label={t('action.decline')} onCancel={() => setPanel(null)} />
@@ -232,11 +228,7 @@ function BombActions({ bomb, me }: { bomb: Bomb; me: Person }) {
           <label className="field">
             <span>{t('action.rerouteTo')}</span>
             <select name="departmentId" required>
-              {otherDepartments.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.name}
-                </option>
-              ))}
+              <NamedOptions items={otherDepartments} />
             </select>
           </label>
           <label className="field">
