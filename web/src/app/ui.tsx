@@ -5,11 +5,12 @@ import { activeDeadline, riskOf } from '../features/queue/risk.ts';
 import { formatDateTime, formatDuration } from '../i18n/format.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 
-export function Loading() {
+/** `paused`: the query waits for the network (TanStack pauses fetches while offline). */
+export function Loading({ paused = false }: { paused?: boolean }) {
   const { t } = useI18n();
   return (
     <p className="muted" aria-live="polite">
-      {t('common.loading')}
+      {t(paused ? 'common.offlineWaiting' : 'common.loading')}
     </p>
   );
 }

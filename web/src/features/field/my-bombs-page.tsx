@@ -34,7 +34,7 @@ export function MyBombsPage({ me }: { me: Person }) {
         <span>{t('mine.showClosed')}</span>
       </label>
       {bombs.isPending ? (
-        <Loading />
+        <Loading paused={bombs.fetchStatus === 'paused'} />
       ) : bombs.error ? (
         <ErrorNote error={bombs.error} onRetry={() => void bombs.refetch()} />
       ) : bombs.data.length === 0 ? (
