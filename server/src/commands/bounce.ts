@@ -2,11 +2,11 @@ import type { EventType } from '@defuse/shared';
 import { claimDeadline } from '../domain/deadlines.ts';
 import { BOUNCEABLE } from '../domain/lifecycle.ts';
 import { type DisputeReason, disputeText } from '../domain/notifications.ts';
-import { invalidField } from '../errors.ts';
+import { DomainError, invalidField } from '../errors.ts';
 import { getEscalationSettings } from '../queries/escalation-settings.ts';
 import { departmentsThatPassedOn } from '../queries/ownership-spans.ts';
 import { departmentsWithMembers, getPolicy, getRoutingTable } from '../queries/settings.ts';
-import { type ActionContext, invalidTransition, type Outcome } from './bomb-change.ts';
+import type { ActionContext, Outcome } from './bomb-change.ts';
 
 /** The dispute a bounce raises, if any: a return to a department that passed it on, or too many bounces. */
 export async function disputeOf(
@@ -46,8 +46,12 @@ export async function bounceOutcome(
   }: { kind: 'declined' | 'rerouted'; wanted: string | null; reason: string; data: Record<string, unknown> },
 ): Promise<Outcome> {
   const { tx, bomb, standing, now } = ctx;
-  const target = kind === 'declined' ? 'fallback' : 'departmentId';
-  if (!BOUNCEABLE.includes(bomb.status)) throw invalidTransition(bomb.status, target);
+  const path = kind === 'declined' ? 'suggestedDepartmentId' : 'departmentId';
+  if (!BOUNCEABLE.includes(bomb.status)) {
+    throw new DomainError('invalid_transition', `A ${bomb.status} bomb cannot be ${kind}`, undefined, {
+      from: bomb.status,
+    });
+  }
   const table = await getRoutingTable(tx);
   const fallback = table?.fallbackDepartmentId ?? null;
   const staffed = await departmentsWithMembers(tx);
@@ -57,9 +61,7 @@ export async function bounceOutcome(
     fallbackReason = 'department_empty';
     to = fallback;
   }
-  if (!to) throw invalidTransition(bomb.status, target);
-  if (to === bomb.departmentId) {
-    const path = kind === 'declined' ? 'suggestedDepartmentId' : 'departmentId';
+  if (!to || to === bomb.departmentId) {
     throw invalidField(path, 'Nobody else can take this bomb: name a department other than the current one');
   }
   const bounces = bomb.bounces + 1;

@@ -75,3 +75,20 @@ async function attempt(deps: Pick<Deps, 'db' | 'clock'>, d: Delivery): Promise<v
     )
     .where(eq(webhookDeliveries.id, d.id));
 }
+
+const sending = new WeakMap<object, Promise<unknown>>();
+
+/**
+ * The scheduler's task: sends in the background so a slow receiver never holds up the
+ * escalation tick (due within 2 s). One sender per database handle at a time; a failure
+ * leaves its rows pending and the next tick tries again.
+ */
+export function startWebhookDelivery(deps: Pick<Deps, 'db' | 'clock'>): Promise<void> {
+  if (!sending.has(deps.db)) {
+    const run = deliverWebhooks(deps)
+      .catch(() => 0)
+      .finally(() => sending.delete(deps.db));
+    sending.set(deps.db, run);
+  }
+  return Promise.resolve();
+}

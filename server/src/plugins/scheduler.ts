@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { deliverWebhooks } from '../commands/deliver-webhooks.ts';
+import { startWebhookDelivery } from '../commands/deliver-webhooks.ts';
 import { escalateDue } from '../commands/escalate-due.ts';
 import { runIsolation } from '../commands/refresh-isolation.ts';
 import type { Deps } from '../deps.ts';
@@ -49,7 +49,7 @@ export const schedulerPlugin = fp(
 export const SCHEDULER_TASKS: SchedulerTask[] = [];
 SCHEDULER_TASKS.push(
   { name: 'escalate-due', run: (deps) => escalateDue(deps) },
-  { name: 'deliver-webhooks', run: (deps) => deliverWebhooks(deps) },
+  { name: 'deliver-webhooks', run: (deps) => startWebhookDelivery(deps) },
 );
 
 /** Isolation: project new events, then recompute people whose signals change with time alone. */

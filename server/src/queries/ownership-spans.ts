@@ -53,9 +53,3 @@ export async function departmentsThatPassedOn(db: DbOrTx, bombId: string): Promi
     );
   return new Set(rows.map((r) => r.id));
 }
-
-export type OwnershipSpan = typeof ownershipSpans.$inferSelect;
-
-export async function listSpans(db: DbOrTx, bombId: string): Promise<OwnershipSpan[]> {
-  return db.select().from(ownershipSpans).where(eq(ownershipSpans.bombId, bombId)).orderBy(ownershipSpans.routedAt);
-}

@@ -1,16 +1,16 @@
-import { bombs, departmentMembers, departments, people, products } from '@defuse/drizzle';
+import { departmentMembers, departments, people, products } from '@defuse/drizzle';
 import type { Category, Locale, Role, RootCause, RoutingTable, Severity } from '@defuse/shared';
 import { eq } from 'drizzle-orm';
 import { hashPassword } from '../auth/passwords.ts';
 import type { Clock } from '../clock.ts';
+import { claimBomb } from '../commands/claim-bomb.ts';
 import { fileBomb } from '../commands/file-bomb.ts';
-import { runChange } from '../commands/run-change.ts';
+import { transitionBomb } from '../commands/transition-bomb.ts';
 import type { Deps } from '../deps.ts';
-import { addSeconds, resolveDeadline } from '../domain/deadlines.ts';
-import { toBomb } from '../queries/bomb-row.ts';
-import { appendEvents } from '../queries/events.ts';
+import { addSeconds } from '../domain/deadlines.ts';
 import { loadViewer } from '../queries/people.ts';
-import { getPolicy, putSetting } from '../queries/settings.ts';
+import { putSetting } from '../queries/settings.ts';
+import type { Viewer } from '../viewer.ts';
 
 export const DEMO_PASSWORD = 'defuse-demo';
 
@@ -338,70 +338,37 @@ export async function seedDemo(deps: Pick<Deps, 'db' | 'clock' | 'signal'>): Pro
         },
       },
     );
-    if (b.then) await progressDemoBomb(deps, bomb.id, personIds.get(b.then.claimBy) ?? '', filedAt, b.then);
+    if (b.then) await progressDemoBomb(deps, bomb, viewerFor, filedAt, b.then);
   }
   return DEMO_PEOPLE.map((p) => ({ email: p.email, role: p.role }));
 }
 
-/** Moves a demo bomb along its life so the board shows every status; written as the real events would be. */
+/** Moves a demo bomb along its life through the real commands, so its events, deadlines and spans are genuine. */
 async function progressDemoBomb(
   deps: Pick<Deps, 'db' | 'signal'>,
-  bombId: string,
-  assigneeId: string,
+  bomb: { id: string; filedById: string },
+  viewerFor: (key: string) => Promise<Viewer>,
   filedAt: Date,
   then: NonNullable<DemoBomb['then']>,
 ) {
   const claimedAt = addSeconds(filedAt, then.hoursLater * 3600);
-  await runChange(deps, async (tx) => {
-    const [current] = await tx.select().from(bombs).where(eq(bombs.id, bombId));
-    if (!current) throw new Error('demo bomb missing');
-    const policy = await getPolicy(tx, current.departmentId ?? '');
-    const [claimed] = await tx
-      .update(bombs)
-      .set({
-        status: 'claimed',
-        assigneeId,
-        claimedAt,
-        claimDueAt: null,
-        resolveDueAt: resolveDeadline(policy, current.severity, claimedAt),
-        lastOtherActionAt: claimedAt,
-        lastAssigneeActionAt: claimedAt,
-        updatedAt: claimedAt,
-        version: current.version + 1,
-      })
-      .where(eq(bombs.id, bombId))
-      .returning();
-    if (!claimed) throw new Error('demo claim failed');
-    const list: Parameters<typeof appendEvents>[1] = [
-      { type: 'bomb.claimed', bombId, actorId: assigneeId, at: claimedAt, data: { bomb: toBomb(claimed) } },
-    ];
-    let last = claimed;
-    const steps: ('waiting' | 'resolved' | 'closed')[] =
-      then.status === 'closed' ? ['resolved', 'closed'] : then.status ? [then.status] : [];
-    for (const [i, to] of steps.entries()) {
-      const at = addSeconds(claimedAt, (i + 1) * 6 * 3600);
-      const [next] = await tx
-        .update(bombs)
-        .set({
-          status: to,
-          ...(to === 'resolved' && { rootCause: then.rootCause ?? 'other', resolvedAt: at, resolveDueAt: null }),
-          ...(to === 'closed' && { closedAt: at }),
-          ...(to === 'waiting' && { pausedAt: at }),
-          updatedAt: at,
-          version: last.version + 1,
-        })
-        .where(eq(bombs.id, bombId))
-        .returning();
-      if (!next) throw new Error('demo transition failed');
-      list.push({
-        type: 'bomb.status_changed',
-        bombId,
-        actorId: to === 'closed' ? next.filedById : assigneeId,
-        at,
-        data: { bomb: toBomb(next), from: last.status, to, ...(to === 'resolved' && { rootCause: next.rootCause }) },
-      });
-      last = next;
-    }
-    return { result: undefined, events: await appendEvents(tx, list) };
-  });
+  const assignee = await viewerFor(then.claimBy);
+  await claimBomb({ ...deps, clock: fixedClock(claimedAt) }, { viewer: assignee, bombId: bomb.id });
+  const steps: ('waiting' | 'resolved' | 'closed')[] =
+    then.status === 'closed' ? ['resolved', 'closed'] : then.status ? [then.status] : [];
+  for (const [i, to] of steps.entries()) {
+    const at = addSeconds(claimedAt, (i + 1) * 6 * 3600);
+    // The filer confirms a resolution; the assignee does the rest.
+    const viewer = to === 'closed' ? await viewerById(deps, bomb.filedById) : assignee;
+    await transitionBomb(
+      { ...deps, clock: fixedClock(at) },
+      { viewer, bombId: bomb.id, to, ...(to === 'resolved' && { rootCause: then.rootCause ?? 'other' }) },
+    );
+  }
+}
+
+async function viewerById(deps: Pick<Deps, 'db'>, id: string): Promise<Viewer> {
+  const [row] = await deps.db.select().from(people).where(eq(people.id, id));
+  if (!row) throw new Error('demo person missing');
+  return loadViewer(deps.db, row);
 }

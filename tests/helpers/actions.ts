@@ -1,0 +1,64 @@
+import { sessions } from '@defuse/drizzle';
+import type { Bomb, DefuseEvent } from '@defuse/shared';
+import type { TestContext } from './app.ts';
+import type { Actor } from './factories.ts';
+
+/** POST (or DELETE) a bomb action through HTTP as `actor`; returns status and parsed body. */
+export async function act(
+  ctx: Pick<TestContext, 'app'>,
+  actor: Actor,
+  bombId: string,
+  action: string,
+  payload?: unknown,
+  options: { method?: 'POST' | 'DELETE'; ifMatch?: string } = {},
+): Promise<{
+  status: number;
+  body: {
+    bomb?: Bomb;
+    event?: DefuseEvent;
+    error?: { code: string; details?: Record<string, unknown>; fields?: { path: string }[] };
+  };
+}> {
+  const res = await ctx.app.inject({
+    method: options.method ?? 'POST',
+    url: `/api/bombs/${bombId}/${action}`,
+    headers: { ...actor.headers, ...(options.ifMatch !== undefined && { 'if-match': options.ifMatch }) },
+    ...(payload !== undefined && { payload: payload as Record<string, unknown> }),
+  });
+  return { status: res.statusCode, body: res.json() };
+}
+
+/** Same as `act` but fails the test unless the action answered 2xx; returns the bomb. */
+export async function must(
+  ctx: Pick<TestContext, 'app'>,
+  actor: Actor,
+  bombId: string,
+  action: string,
+  payload?: unknown,
+  options: { method?: 'POST' | 'DELETE' } = {},
+): Promise<Bomb> {
+  const res = await act(ctx, actor, bombId, action, payload, options);
+  if (res.status >= 300 || !res.body.bomb)
+    throw new Error(`${action} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.bomb;
+}
+
+export async function timeline(ctx: Pick<TestContext, 'app'>, actor: Actor, bombId: string): Promise<DefuseEvent[]> {
+  const res = await ctx.app.inject({ method: 'GET', url: `/api/bombs/${bombId}`, headers: actor.headers });
+  return (res.json() as { events: DefuseEvent[] }).events;
+}
+
+export async function getBomb(ctx: Pick<TestContext, 'app'>, actor: Actor, bombId: string): Promise<Bomb> {
+  const res = await ctx.app.inject({ method: 'GET', url: `/api/bombs/${bombId}`, headers: actor.headers });
+  return (res.json() as { bomb: Bomb }).bomb;
+}
+
+/**
+ * Moves the manual clock and keeps every test session alive: sessions idle out after 12 hours,
+ * and escalation tests jump days ahead.
+ */
+export async function advance(ctx: Pick<TestContext, 'clock' | 'deps'>, seconds: number): Promise<void> {
+  ctx.clock.advance(seconds);
+  const now = ctx.clock.now();
+  await ctx.deps.db.update(sessions).set({ lastSeenAt: now, expiresAt: new Date(now.getTime() + 30 * 86_400_000) });
+}
