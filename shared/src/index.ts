@@ -7,6 +7,7 @@ export * from './event.ts';
 export * from './feedback.ts';
 export * from './isolation.ts';
 export * from './live.ts';
+export * from './live-client.ts';
 export * from './person.ts';
 export * from './routing.ts';
 export * from './webhook.ts';

@@ -4,6 +4,15 @@ import { EventSchema } from './event.ts';
 /** Bumped on any incompatible change to the messages below. */
 export const LIVE_PROTOCOL_VERSION = 1;
 
+/** Close codes of /api/live: 4401 the session ended (sign in again, do not retry); others retry with backoff. */
+export const LIVE_CLOSE = {
+  goingAway: 1001,
+  policy: 1008,
+  tooBig: 1009,
+  serverError: 1011,
+  sessionEnded: 4401,
+} as const;
+
 export const LiveQuerySchema = z.strictObject({ after: z.coerce.number().int().min(0).optional() });
 
 export const ServerMessageSchema = z.discriminatedUnion('type', [

@@ -80,7 +80,7 @@ describe('GET /api/live', () => {
     expect(first.seqs().length).toBeGreaterThan(0);
     expect(received).toEqual(expected);
     second.close();
-  });
+  }, 90_000);
 
   it('delivers concurrent filings in strictly increasing seq with no gaps', async () => {
     const start = (await allSeqs()).at(-1) ?? 0;

@@ -16,12 +16,6 @@ export interface ConnectionLimits {
   messageBurst: number;
 }
 
-/** Close codes a client can act on: 4401 sign in again; 1008 it broke a rule; 1001 server going away. */
-export const CLOSE_SESSION_ENDED = 4401;
-export const CLOSE_POLICY = 1008;
-export const CLOSE_GOING_AWAY = 1001;
-export const CLOSE_SERVER_ERROR = 1011;
-
 /** One subscribed socket: its viewer, how far it has been served, and its limits. */
 export class LiveConnection {
   /** Every event up to this seq has been sent or judged invisible to this viewer. */

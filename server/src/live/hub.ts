@@ -1,20 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { ClientMessageSchema, LIVE_PROTOCOL_VERSION, type ServerMessage } from '@defuse/shared';
+import { ClientMessageSchema, LIVE_CLOSE, LIVE_PROTOCOL_VERSION, type ServerMessage } from '@defuse/shared';
 import type WebSocket from 'ws';
 import { resolveApiToken, resolveSession } from '../commands/sessions.ts';
 import type { Deps } from '../deps.ts';
 import { type EventWithAudience, lastEventSeq, listEventsWithAudience } from '../queries/events.ts';
 import type { Viewer } from '../viewer.ts';
-import {
-  CLOSE_GOING_AWAY,
-  CLOSE_POLICY,
-  CLOSE_SERVER_ERROR,
-  CLOSE_SESSION_ENDED,
-  type ConnectionLimits,
-  type Credential,
-  LiveConnection,
-} from './connection.ts';
+import { type ConnectionLimits, type Credential, LiveConnection } from './connection.ts';
 import { canSeeEvent } from './visibility.ts';
 
 export interface LiveOptions extends ConnectionLimits {
@@ -31,7 +23,7 @@ export interface LiveOptions extends ConnectionLimits {
 }
 
 export const DEFAULT_LIVE_OPTIONS: LiveOptions = {
-  maxBufferedBytes: 1024 * 1024,
+  maxBufferedBytes: 512 * 1024,
   messagesPerSecond: 5,
   messageBurst: 20,
   heartbeatMs: 30_000,
@@ -91,6 +83,11 @@ export class LiveHub extends EventEmitter {
 
   get connectionCount(): number {
     return this.connections.size;
+  }
+
+  /** This instance's open sockets of one person. */
+  connectionsOf(personId: string): LiveConnection[] {
+    return [...this.connections].filter((c) => c.viewer.id === personId);
   }
 
   start(): Promise<void> {
@@ -174,7 +171,7 @@ export class LiveHub extends EventEmitter {
     });
     socket.on('message', (data) => this.onMessage(conn, data));
     socket.on('close', () => this.connections.delete(conn));
-    if (this.closed) return conn.close(CLOSE_GOING_AWAY, 'server closing');
+    if (this.closed) return conn.close(LIVE_CLOSE.goingAway, 'server closing');
     this.connections.add(conn);
     try {
       await this.start();
@@ -192,7 +189,7 @@ export class LiveHub extends EventEmitter {
       await this.replay(conn);
     } catch (err) {
       this.log.error({ err }, 'live: serving a connection failed');
-      conn.close(CLOSE_SERVER_ERROR, 'try again');
+      conn.close(LIVE_CLOSE.serverError, 'try again');
     }
   }
 
@@ -216,7 +213,7 @@ export class LiveHub extends EventEmitter {
   private onMessage(conn: LiveConnection, data: WebSocket.RawData): void {
     conn.alive = true;
     if (!conn.takeMessageToken()) {
-      conn.close(CLOSE_POLICY, 'too many messages');
+      conn.close(LIVE_CLOSE.policy, 'too many messages');
       return;
     }
     let json: unknown;
@@ -263,7 +260,7 @@ export class LiveHub extends EventEmitter {
             : ((await resolveSession(this.deps, credential.token))?.viewer ?? null);
         for (const conn of conns) {
           if (viewer) conn.viewer = viewer;
-          else conn.close(CLOSE_SESSION_ENDED, 'session ended');
+          else conn.close(LIVE_CLOSE.sessionEnded, 'session ended');
         }
       } catch (err) {
         this.log.warn({ err }, 'live: re-checking a session failed');
@@ -275,7 +272,7 @@ export class LiveHub extends EventEmitter {
   endSession(token: string): void {
     for (const conn of this.connections) {
       if (conn.credential.method === 'cookie' && conn.credential.token === token) {
-        conn.close(CLOSE_SESSION_ENDED, 'signed out');
+        conn.close(LIVE_CLOSE.sessionEnded, 'signed out');
       }
     }
   }
@@ -284,6 +281,6 @@ export class LiveHub extends EventEmitter {
     this.closed = true;
     this.unsubscribe?.();
     for (const timer of this.timers) clearInterval(timer);
-    for (const conn of this.connections) conn.close(CLOSE_GOING_AWAY, 'server closing');
+    for (const conn of this.connections) conn.close(LIVE_CLOSE.goingAway, 'server closing');
   }
 }

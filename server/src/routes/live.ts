@@ -1,4 +1,4 @@
-import { LiveQuerySchema } from '@defuse/shared';
+import { LIVE_CLOSE, LiveQuerySchema } from '@defuse/shared';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { SESSION_COOKIE } from '../auth/tokens.ts';
@@ -35,7 +35,7 @@ export async function liveRoutes(app: FastifyInstance, { origins }: { origins: r
             ? { method: 'cookie', token: cookie }
             : undefined;
       if (!credential) {
-        socket.close(1008, 'unauthenticated');
+        socket.close(LIVE_CLOSE.policy, 'unauthenticated');
         return;
       }
       void app.liveHub.accept(socket, viewerOf(request), credential, request.query.after);
