@@ -1,10 +1,11 @@
 import type { DefuseEvent } from '@defuse/shared';
 import { describe, expect, it } from 'vitest';
 import {
-  FAILURES_BEFORE_POLLING,
   initialLiveState,
+  type LiveEffect,
   type LiveInput,
   type LiveState,
+  liveStatusOf,
   reduceLive,
 } from '../../web/src/live/live-reducer.ts';
 
@@ -20,7 +21,7 @@ const event = (seq: number): DefuseEvent => ({
 
 function run(inputs: LiveInput[], start: LiveState = initialLiveState()) {
   let state = start;
-  const effects: ReturnType<typeof reduceLive>['effects'] = [];
+  const effects: LiveEffect[] = [];
   for (const input of inputs) {
     const out = reduceLive(state, input);
     state = out.state;
@@ -29,72 +30,70 @@ function run(inputs: LiveInput[], start: LiveState = initialLiveState()) {
   return { state, effects, applied: effects.flatMap((e) => (e.type === 'apply' ? [e.event.seq] : [])) };
 }
 
-const hello = (lastSeq: number): LiveInput => ({
-  type: 'message',
-  message: { type: 'hello', lastSeq, protocol: 1 },
+const status = (s: 'connecting' | 'open' | 'reconnecting' | 'closed'): LiveInput => ({
+  type: 'socket_status',
+  status: s,
 });
-const ev = (seq: number): LiveInput => ({ type: 'message', message: { type: 'event', event: event(seq) } });
+const ev = (seq: number): LiveInput => ({ type: 'event', event: event(seq) });
 
-describe('live client reducer', () => {
-  it('opens on hello, takes the server position, and refetches what loaded before it', () => {
-    const { state, effects } = run([{ type: 'socket_opened' }, hello(41)]);
-    expect(state).toMatchObject({ status: 'open', lastSeq: 41, failures: 0 });
-    expect(effects).toEqual([{ type: 'refetch' }]);
+describe('live connection state on top of the shared client', () => {
+  it('shows connecting, then live; the first open refetches what loaded before it, later ones do not', () => {
+    expect(liveStatusOf(initialLiveState())).toBe('connecting');
+    const first = run([status('open')]);
+    expect(liveStatusOf(first.state)).toBe('open');
+    expect(first.effects).toEqual([{ type: 'refetch' }]);
+    const again = run([status('reconnecting'), status('open')], first.state);
+    expect(again.effects).toEqual([]);
+    expect(liveStatusOf(run([status('reconnecting')], first.state).state)).toBe('reconnecting');
   });
 
-  it('applies each event once, in order, across a dropped connection and its replay', () => {
-    const { state, applied } = run([
-      hello(10),
+  it('polls only after the grace period and while the socket is away; the socket coming back stops it', () => {
+    const down = run([status('open'), status('reconnecting')]);
+    expect(liveStatusOf(down.state)).toBe('reconnecting');
+    const polling = run([{ type: 'poll_due' }], down.state);
+    expect(liveStatusOf(polling.state)).toBe('polling');
+    expect(run([status('open')], polling.state).state.polling).toBe(false);
+    expect(run([status('open'), { type: 'poll_due' }]).state.polling).toBe(false);
+  });
+
+  it('applies each event once whether it came by polling or by the resumed socket', () => {
+    const { applied, state } = run([
+      status('open'),
+      ev(10),
+      status('reconnecting'),
+      { type: 'poll_due' },
+      { type: 'polled', events: [event(12), event(11)], lastSeq: 14 },
+      status('open'),
+      // The socket resumes from the shared client's own point (10) and replays.
       ev(11),
       ev(12),
-      { type: 'socket_closed' },
-      // The resumed socket (after=12) replays from 13; an overlapping 12 is dropped.
-      hello(14),
-      ev(12),
-      ev(13),
-      ev(14),
+      ev(15),
     ]);
-    expect(applied).toEqual([11, 12, 13, 14]);
-    expect(state.lastSeq).toBe(14);
-    expect(state.status).toBe('open');
+    expect(applied).toEqual([10, 11, 12, 15]);
+    expect(state.appliedSeq).toBe(15);
   });
 
-  it('a resumed hello keeps the client position and does not refetch', () => {
-    const { effects } = run([hello(5), ev(6), { type: 'socket_closed' }, hello(9)]);
-    expect(effects.filter((e) => e.type === 'refetch')).toHaveLength(1);
-  });
-
-  it('falls back to polling after repeated failures and applies polled events without duplicates', () => {
-    const closes: LiveInput[] = Array.from({ length: FAILURES_BEFORE_POLLING }, () => ({ type: 'socket_closed' }));
-    const { state, applied } = run([
-      hello(3),
-      ev(4),
-      ...closes,
-      { type: 'polled', events: [event(4), event(6), event(5)], lastSeq: 8 },
+  it('a first poll without a known position takes the position and refetches instead of applying', () => {
+    const { effects, state } = run([
+      { type: 'poll_due' },
+      { type: 'polled', events: [event(1), event(2)], lastSeq: 2 },
     ]);
-    expect(state.status).toBe('polling');
-    expect(applied).toEqual([4, 5, 6]);
-    expect(state.lastSeq).toBe(8);
-  });
-
-  it('a first poll without a position only takes the position and refetches', () => {
-    const closes: LiveInput[] = [{ type: 'socket_closed' }, { type: 'socket_closed' }];
-    const { state, effects } = run([...closes, { type: 'polled', events: [event(1), event(2)], lastSeq: 2 }]);
     expect(effects).toEqual([{ type: 'refetch' }]);
-    expect(state.lastSeq).toBe(2);
+    expect(state.appliedSeq).toBe(2);
   });
 
-  it('resync drops the position, refetches and reconnects', () => {
-    const { state, effects } = run([hello(3), { type: 'message', message: { type: 'resync' } }]);
-    expect(state.lastSeq).toBeNull();
-    expect(effects.slice(-2)).toEqual([{ type: 'refetch' }, { type: 'reconnect' }]);
+  it('a late poll answer after the socket is back changes nothing', () => {
+    const { applied } = run([status('open'), ev(3), { type: 'polled', events: [event(4)], lastSeq: 4 }]);
+    expect(applied).toEqual([3]);
   });
 
-  it('shows offline while the browser is offline and reconnects when it returns', () => {
-    const offline = run([hello(1), { type: 'browser_offline' }, { type: 'socket_closed' }]);
-    expect(offline.state.status).toBe('offline');
+  it('resync refetches; offline shows offline and coming back asks for a reconnect now', () => {
+    expect(run([{ type: 'resync' }]).effects).toEqual([{ type: 'refetch' }]);
+    const offline = run([status('open'), { type: 'browser_offline' }, status('reconnecting'), { type: 'poll_due' }]);
+    expect(liveStatusOf(offline.state)).toBe('offline');
+    expect(offline.state.polling).toBe(false);
     const back = run([{ type: 'browser_online' }], offline.state);
-    expect(back.state.status).toBe('reconnecting');
     expect(back.effects).toEqual([{ type: 'reconnect' }]);
+    expect(liveStatusOf(back.state)).toBe('reconnecting');
   });
 });

@@ -55,7 +55,7 @@ try {
     db: database.db,
     dbKind: 'postgres',
     clock: { now: () => NOW },
-    signal: { committed: () => {} },
+    signal: { committed: () => {}, subscribe: () => () => {} },
   };
 
   /** Median of RUNS ticks; the due rows are made due again between runs. */

@@ -1,6 +1,7 @@
 import type { DefuseEvent } from '@defuse/shared';
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useContext, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { directoryKeys } from '../api/keys.ts';
 import { applyLiveEffect } from './apply-live-effect.ts';
 import { LiveConnection } from './live-connection.ts';
 import type { LiveStatus } from './live-reducer.ts';
@@ -10,7 +11,14 @@ const LiveContext = createContext<LiveConnection | null>(null);
 /** One live connection per signed-in page; every view reads its updates through the query cache. */
 export function LiveProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
-  const [connection] = useState(() => new LiveConnection((effect) => applyLiveEffect(queryClient, effect)));
+  const [connection] = useState(
+    () =>
+      new LiveConnection({
+        onEffect: (effect) => applyLiveEffect(queryClient, effect),
+        // Signed out elsewhere, disabled or expired: back to the sign-in form.
+        onSessionEnded: () => void queryClient.invalidateQueries({ queryKey: directoryKeys.me }),
+      }),
+  );
   useEffect(() => {
     connection.start();
     return () => connection.stop();
@@ -28,8 +36,5 @@ export function useLiveEvent(handler: (event: DefuseEvent) => void): void {
 
 export function useLiveStatus(): LiveStatus {
   const connection = useContext(LiveContext);
-  return useSyncExternalStore(
-    connection?.subscribe ?? (() => () => {}),
-    () => connection?.getState().status ?? 'connecting',
-  );
+  return useSyncExternalStore(connection?.subscribe ?? (() => () => {}), () => connection?.getStatus() ?? 'connecting');
 }

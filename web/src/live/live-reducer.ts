@@ -1,108 +1,93 @@
-import type { DefuseEvent, ServerMessage } from '@defuse/shared';
+import type { DefuseEvent, LiveStatus as SocketStatus } from '@defuse/shared';
 
 /**
- * The live client's state machine, free of sockets and timers so it can be tested with literal
- * inputs. The connection feeds it what happened; it answers with the new state and what to do.
+ * What the board adds on top of the shared live client (`createLiveClient` in @defuse/shared,
+ * which owns the socket, resume, backoff and duplicate skipping): the browser's own online
+ * state, a fallback that polls /api/events while the socket cannot be had, one high-water mark
+ * so an event that arrives both ways is applied once, and a refetch whenever cached data may
+ * have missed events. Pure, so it is tested with literal inputs.
  */
 export type LiveStatus = 'connecting' | 'open' | 'reconnecting' | 'polling' | 'offline';
 
 export interface LiveState {
-  status: LiveStatus;
-  /** The last event seq applied or skipped past; null until the server told us where "now" is. */
-  lastSeq: number | null;
-  /** Consecutive failed socket attempts: after FAILURES_BEFORE_POLLING we also poll /api/events. */
-  failures: number;
+  socket: SocketStatus;
   browserOnline: boolean;
+  polling: boolean;
+  /** The highest seq applied or skipped past, from either source; null until known. */
+  appliedSeq: number | null;
+  /** Whether the socket has been open once: the first hello may follow events the screens missed. */
+  opened: boolean;
 }
 
 export type LiveInput =
-  | { type: 'socket_opened' }
-  | { type: 'message'; message: ServerMessage }
-  | { type: 'socket_closed' }
+  | { type: 'socket_status'; status: SocketStatus }
+  | { type: 'event'; event: DefuseEvent }
+  | { type: 'resync' }
+  /** The socket has not been open for the grace period. */
+  | { type: 'poll_due' }
   | { type: 'polled'; events: DefuseEvent[]; lastSeq: number }
   | { type: 'browser_offline' }
   | { type: 'browser_online' };
 
 export type LiveEffect =
   | { type: 'apply'; event: DefuseEvent }
-  /** Cached data may have missed events: refetch everything. */
+  /** Cached data may have missed events: refetch what is on screen. */
   | { type: 'refetch' }
-  /** Drop the socket and connect again from lastSeq (null: from now). */
+  /** Skip the socket's backoff wait. */
   | { type: 'reconnect' };
 
-export const FAILURES_BEFORE_POLLING = 2;
-
 export const initialLiveState = (browserOnline = true): LiveState => ({
-  status: browserOnline ? 'connecting' : 'offline',
-  lastSeq: null,
-  failures: 0,
+  socket: 'connecting',
   browserOnline,
+  polling: false,
+  appliedSeq: null,
+  opened: false,
 });
 
-function applyEvents(state: LiveState, events: DefuseEvent[]): { lastSeq: number | null; effects: LiveEffect[] } {
-  let lastSeq = state.lastSeq;
-  const effects: LiveEffect[] = [];
-  for (const event of [...events].sort((a, b) => a.seq - b.seq)) {
-    // Replays after a reconnect may overlap what a poll already applied: apply each seq once.
-    if (lastSeq !== null && event.seq <= lastSeq) continue;
-    effects.push({ type: 'apply', event });
-    lastSeq = event.seq;
-  }
-  return { lastSeq, effects };
+export function liveStatusOf(state: LiveState): LiveStatus {
+  if (!state.browserOnline) return 'offline';
+  if (state.socket === 'open') return 'open';
+  if (state.polling) return 'polling';
+  return state.socket === 'connecting' && !state.opened ? 'connecting' : 'reconnecting';
 }
 
 export function reduceLive(state: LiveState, input: LiveInput): { state: LiveState; effects: LiveEffect[] } {
   switch (input.type) {
-    case 'socket_opened':
-      return { state: { ...state, status: 'connecting' }, effects: [] };
-    case 'message': {
-      const { message } = input;
-      if (message.type === 'hello') {
-        // Without a resume point we start from the server's "now"; whatever happened before the
-        // screens loaded is in their REST answers, what happened between may not be: refetch.
-        const fresh = state.lastSeq === null;
-        return {
-          state: {
-            ...state,
-            status: 'open',
-            failures: 0,
-            lastSeq: fresh ? message.lastSeq : state.lastSeq,
-          },
-          effects: fresh ? [{ type: 'refetch' }] : [],
-        };
-      }
-      if (message.type === 'event') {
-        const { lastSeq, effects } = applyEvents(state, [message.event]);
-        return { state: { ...state, lastSeq }, effects };
-      }
-      if (message.type === 'resync') {
-        return { state: { ...state, lastSeq: null }, effects: [{ type: 'refetch' }, { type: 'reconnect' }] };
-      }
-      return { state, effects: [] };
+    case 'socket_status': {
+      const opening = input.status === 'open' && state.socket !== 'open';
+      const next = { ...state, socket: input.status, polling: input.status === 'open' ? false : state.polling };
+      if (!opening) return { state: next, effects: [] };
+      return { state: { ...next, opened: true }, effects: state.opened ? [] : [{ type: 'refetch' }] };
     }
-    case 'socket_closed': {
-      const failures = state.failures + 1;
-      const status: LiveStatus = !state.browserOnline
-        ? 'offline'
-        : failures >= FAILURES_BEFORE_POLLING
-          ? 'polling'
-          : 'reconnecting';
-      return { state: { ...state, failures, status }, effects: [] };
+    case 'event': {
+      const { seq } = input.event;
+      // Polling may already have applied what the resumed socket replays.
+      if (state.appliedSeq !== null && seq <= state.appliedSeq) return { state, effects: [] };
+      return { state: { ...state, appliedSeq: seq }, effects: [{ type: 'apply', event: input.event }] };
     }
+    case 'resync':
+      return { state, effects: [{ type: 'refetch' }] };
+    case 'poll_due':
+      if (state.socket === 'open' || !state.browserOnline || state.socket === 'closed') return { state, effects: [] };
+      return { state: { ...state, polling: true }, effects: [] };
     case 'polled': {
-      if (state.lastSeq === null) {
-        return { state: { ...state, lastSeq: input.lastSeq }, effects: [{ type: 'refetch' }] };
+      if (!state.polling) return { state, effects: [] };
+      if (state.appliedSeq === null) {
+        // The first page only tells where "now" is; what happened before it is in the refetch.
+        return { state: { ...state, appliedSeq: input.lastSeq }, effects: [{ type: 'refetch' }] };
       }
-      const applied = applyEvents(state, input.events);
-      const lastSeq = Math.max(applied.lastSeq ?? 0, input.lastSeq, state.lastSeq);
-      return { state: { ...state, lastSeq }, effects: applied.effects };
+      let appliedSeq = state.appliedSeq;
+      const effects: LiveEffect[] = [];
+      for (const event of [...input.events].sort((a, b) => a.seq - b.seq)) {
+        if (event.seq <= appliedSeq) continue;
+        effects.push({ type: 'apply', event });
+        appliedSeq = event.seq;
+      }
+      return { state: { ...state, appliedSeq: Math.max(appliedSeq, input.lastSeq) }, effects };
     }
     case 'browser_offline':
-      return { state: { ...state, browserOnline: false, status: 'offline' }, effects: [] };
+      return { state: { ...state, browserOnline: false }, effects: [] };
     case 'browser_online':
-      return {
-        state: { ...state, browserOnline: true, status: 'reconnecting', failures: 0 },
-        effects: [{ type: 'reconnect' }],
-      };
+      return { state: { ...state, browserOnline: true }, effects: [{ type: 'reconnect' }] };
   }
 }
