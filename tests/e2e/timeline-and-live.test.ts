@@ -76,4 +76,15 @@ describe('the bomb timeline and the live connection', () => {
     expect(resumed, `reconnect URLs: ${urls.join(', ')}`).toBeDefined();
     await context.close();
   });
+
+  it('where websockets never get through, the page says so and stays current by polling', async () => {
+    const { page, context } = await file.board.open(file.ws.lead, DESK);
+    await page.routeWebSocket(/\/api\/live/, (route) => void route.close({ code: 1006 }));
+    await page.goto(`${file.board.baseUrl}/queue`);
+    await page.locator('output.live-polling').waitFor({ timeout: 20_000 });
+    const bomb = await fileBomb({ app: file.board.app }, file.ws.field, { title: 'Seen through polling' });
+    await page.getByTestId('queue-row').filter({ hasText: bomb.title }).waitFor({ timeout: 20_000 });
+    expect(await page.locator('output.live-polling').textContent()).toContain('定期更新中');
+    await context.close();
+  });
 });
