@@ -2,7 +2,7 @@ import { drainIsolation } from '@defuse/server/commands/refresh-isolation';
 import type { Bomb, IsolationSettings } from '@defuse/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ManualClock, manualClock, minutes } from '../helpers/clock.ts';
-import { createWorkspace, fileBomb } from '../helpers/factories.ts';
+import { createProduct, createWorkspace, fileBomb } from '../helpers/factories.ts';
 import { type Board, DESK, PHONE, startBoard } from './support/board.ts';
 
 /** Short windows so ten server minutes make three unanswered bombs an isolation. */
@@ -97,5 +97,40 @@ describe('the PM dashboard shows who is isolated, why, and lets the PM act', () 
     await own.page.locator('.support').waitFor();
     await board.screenshot(own.page, 'field-my-signals-375');
     await own.context.close();
+  });
+
+  it('product feedback shows the recurring root causes as a chart, the ownership times and the CSV export', async () => {
+    const productId = await createProduct({ deps: board.deps }, 'aqua-two');
+    const keys: string[] = [];
+    for (const title of ['Pairing step missing', 'Reset procedure unclear', 'Battery warning not explained']) {
+      const bomb = await fileBomb({ app: board.app }, ws.field, { title, category: 'manual', productId });
+      await board.call(ws.docsMember, 'POST', `/api/bombs/${bomb.id}/claim`);
+      clock.advance(minutes(30));
+      await board.call(ws.docsMember, 'POST', `/api/bombs/${bomb.id}/transition`, {
+        to: 'resolved',
+        rootCause: 'manual_unclear',
+      });
+      keys.push(bomb.key);
+    }
+    // The PM looks a little later (the feedback window ends before "now").
+    clock.advance(minutes(1));
+    const pm = await board.open(ws.pm, DESK);
+    await pm.page.goto(`${board.baseUrl}/dashboard`);
+    await pm.page.getByRole('link', { name: 'aqua-two' }).click();
+    await pm.page.getByRole('heading', { name: 'aqua-two のフィードバック' }).waitFor();
+    const bar = pm.page.locator('.bars li').filter({ hasText: '取説が不明瞭' });
+    await bar.waitFor();
+    expect(await bar.textContent()).toContain('3 件');
+    expect((await bar.locator('a.chip').allTextContents()).sort()).toEqual([...keys].sort());
+    await pm.page.locator('table').filter({ hasText: 'documentation' }).waitFor();
+    await board.screenshot(pm.page, 'pm-product-feedback');
+
+    const href = await pm.page.getByRole('link', { name: 'CSV を書き出す', exact: true }).getAttribute('href');
+    const csv = await pm.page.request.get(`${board.baseUrl}${href}`);
+    expect(csv.status()).toBe(200);
+    const body = await csv.text();
+    expect(body.charCodeAt(0)).toBe(0xfeff);
+    expect(body).toContain('manual_unclear');
+    await pm.context.close();
   });
 });
