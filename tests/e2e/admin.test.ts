@@ -48,4 +48,18 @@ describe('admin', () => {
     }
     await context.close();
   });
+
+  it('the server sends the board for client routes and leaves /api and /docs alone', async () => {
+    const { context, page } = await file.board.open(file.ws.admin, DESK);
+    const deep = await page.request.get(`${file.board.baseUrl}/bombs/00000000-0000-4000-8000-000000000000`);
+    expect(deep.status()).toBe(200);
+    expect(await deep.text()).toContain('<div id="root">');
+    const missing = await page.request.get(`${file.board.baseUrl}/api/no-such-thing`);
+    expect(missing.status()).toBe(404);
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('not_found');
+    const docs = await page.request.get(`${file.board.baseUrl}/docs/json`);
+    expect(docs.status()).toBe(200);
+    expect(((await docs.json()) as { paths: Record<string, unknown> }).paths['/api/bombs']).toBeDefined();
+    await context.close();
+  });
 });
