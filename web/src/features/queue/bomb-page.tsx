@@ -8,7 +8,7 @@ import { CategoryIcon, Countdown, ErrorNote, Loading, NamedOptions, StatusBadge 
 import { useNow } from '../../app/use-now.ts';
 import { formatDateTime, formatRelative } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { describeEvent } from './timeline.tsx';
+import { describeEvent } from './describe-event.ts';
 
 export function BombPage({ id, me }: { id: string; me: Person }) {
   const { t, locale } = useI18n();
