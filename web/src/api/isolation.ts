@@ -1,5 +1,6 @@
 import type {
   FeedbackResponse,
+  GapsResponseSchema,
   IsolationPersonResponse,
   IsolationResponseSchema,
   IsolationSettings,
@@ -43,3 +44,14 @@ export const useFeedback = (productId: string, days: number) =>
 /** The server's CSV (UTF-8 BOM, formula-safe) for the same window. */
 export const feedbackCsvPath = (productId: string, days: number) =>
   `/api/products/${productId}/feedback.csv?days=${days}`;
+
+export type GapsResponse = z.infer<typeof GapsResponseSchema>;
+
+/** Categories whose bombs keep bouncing or waiting unclaimed: nobody clearly owns them (pm, admin). */
+export const useOwnershipGaps = (days: number, enabled: boolean) =>
+  useQuery({
+    queryKey: isolationKeys.gaps(days),
+    queryFn: () => api<GapsResponse>(`/api/isolation/gaps?days=${days}`),
+    enabled,
+    retry: false,
+  });

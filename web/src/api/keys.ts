@@ -31,6 +31,7 @@ export const isolationKeys = {
   list: () => [...isolationKeys.all, 'list'] as const,
   person: (id: string) => [...isolationKeys.all, 'person', id] as const,
   settings: () => [...isolationKeys.all, 'settings'] as const,
+  gaps: (days: number) => [...isolationKeys.all, 'gaps', days] as const,
 };
 
 export const feedbackKeys = {

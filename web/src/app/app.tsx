@@ -146,7 +146,7 @@ function Route({ path, me }: { path: string; me: Person }): ReactNode {
   if (path === '/mine') return <MyBombsPage me={me} />;
   if (path === '/queue') return <QueuePage me={me} />;
   if (path === '/signals') return <SignalsPage me={me} />;
-  if (path === '/dashboard') return <DashboardPage />;
+  if (path === '/dashboard') return <DashboardPage me={me} />;
   if (path.startsWith('/admin')) return <AdminPage />;
   const bomb = matchPath('/bombs/:id', path);
   if (bomb?.id) return <BombPage id={bomb.id} me={me} />;

@@ -1,9 +1,9 @@
-import { type Bomb, CATEGORIES, type IsolationEntry } from '@defuse/shared';
+import { type Bomb, CATEGORIES, type IsolationEntry, type Person } from '@defuse/shared';
 import { useMemo, useState } from 'react';
 import { useBombs } from '../../api/bombs.ts';
 import { errorMessage } from '../../api/client.ts';
 import { type Names, useNames, usePeople, useProducts } from '../../api/directory.ts';
-import { useAssignBuddy, useIsolation, useIsolationPerson } from '../../api/isolation.ts';
+import { useAssignBuddy, useIsolation, useIsolationPerson, useOwnershipGaps } from '../../api/isolation.ts';
 import { Link } from '../../app/router.tsx';
 import { Countdown, ErrorNote, Loading, StateBadge } from '../../app/ui.tsx';
 import { useNow } from '../../app/use-now.ts';
@@ -12,7 +12,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { heatLevel, heatmapOf, ownershipAges } from './load-maths.ts';
 import { Sparkline } from './sparkline.tsx';
 
-export default function DashboardPage() {
+export default function DashboardPage({ me }: { me: Person }) {
   const { t } = useI18n();
   const open = useBombs({ status: ['open', 'claimed', 'waiting'] });
   const names = useNames();
@@ -23,7 +23,10 @@ export default function DashboardPage() {
       <PeoplePanel names={names} keys={keys} />
       <div className="grid-2">
         <HeatmapPanel bombs={open.data} names={names} />
-        <EscalationsPanel bombs={open.data} />
+        <div>
+          <EscalationsPanel bombs={open.data} />
+          {(me.role === 'pm' || me.role === 'admin') && <GapsPanel keys={keys} />}
+        </div>
       </div>
       <div className="grid-2">
         <OwnershipPanel bombs={open.data} names={names} />
@@ -189,6 +192,35 @@ function EscalationsPanel({ bombs }: { bombs: Bomb[] | undefined }) {
               {b.tier > 0 && <span className="badge warn">{t('bomb.tier', { tier: b.tier })}</span>}
               {b.disputed && <span className="badge danger">{t('bomb.disputed')}</span>}{' '}
               <Countdown bomb={b} now={now} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function GapsPanel({ keys }: { keys: Map<string, string> }) {
+  const { t, locale } = useI18n();
+  const gaps = useOwnershipGaps(30, true);
+  const flagged = gaps.data?.categories.filter((c) => c.flagged) ?? [];
+  return (
+    <section className="panel" aria-labelledby="gaps-title">
+      <h2 id="gaps-title">{t('dashboard.gaps')}</h2>
+      {gaps.error ? (
+        <ErrorNote error={gaps.error} />
+      ) : flagged.length === 0 ? (
+        <p className="muted">{t('dashboard.noGaps')}</p>
+      ) : (
+        <ul className="reasons">
+          {flagged.map((gap) => (
+            <li key={gap.category}>
+              <strong>{t(`category.${gap.category}`)}</strong>: {gap.messages[locale]}{' '}
+              {gap.bombIds.slice(0, 8).map((id) => (
+                <Link key={id} to={`/bombs/${id}`} className="chip">
+                  {keys.get(id) ?? id.slice(0, 8)}
+                </Link>
+              ))}
             </li>
           ))}
         </ul>
