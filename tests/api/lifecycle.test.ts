@@ -6,6 +6,7 @@ import { act, advance, getBomb, must, timeline } from '../helpers/actions.ts';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
 import { hours } from '../helpers/clock.ts';
 import { type Actor, createActor, createWorkspace, fileBomb } from '../helpers/factories.ts';
+import { ALLOWED_MOVES } from '../helpers/lifecycle.ts';
 
 let ctx: TestContext;
 let ws: Awaited<ReturnType<typeof createWorkspace>>;
@@ -33,22 +34,11 @@ async function bombIn(status: Status): Promise<Bomb> {
 }
 
 const STATUSES: Status[] = ['open', 'claimed', 'waiting', 'resolved', 'closed'];
-const ALLOWED = new Set([
-  'open>claimed',
-  'claimed>waiting',
-  'claimed>resolved',
-  'claimed>open',
-  'waiting>claimed',
-  'waiting>resolved',
-  'resolved>closed',
-  'resolved>open',
-  'closed>open',
-]);
 
 describe('POST /api/bombs/:id/transition: every move, allowed and not', () => {
   for (const from of STATUSES) {
     for (const to of STATUSES) {
-      const ok = ALLOWED.has(`${from}>${to}`);
+      const ok = ALLOWED_MOVES.has(`${from}>${to}`);
       it(`${from} → ${to}: ${ok ? '200' : '409 invalid_transition'}`, async () => {
         const bomb = await bombIn(from);
         // pm: allowed to do every move, so only the lifecycle decides.
@@ -92,6 +82,34 @@ describe('lifecycle rules', () => {
     const own = await fileBomb(ctx, filerMember);
     await must(ctx, filerMember, own.id, 'claim');
     expect((await move(filerMember, own, 'waiting')).status).toBe(200);
+  });
+
+  it('members of another department may not move a bomb along', async () => {
+    const bomb = await bombIn('claimed');
+    expect((await move(ws.docsMember, bomb, 'waiting')).status).toBe(403);
+    expect((await move(ws.otherField, bomb, 'resolved', { rootCause: 'other' })).status).toBe(403);
+  });
+
+  it('each department the bomb passes through keeps its own ownership span', async () => {
+    const bomb = await bombIn('claimed');
+    await must(ctx, ws.member, bomb.id, 'transition', { to: 'waiting' });
+    await advance(ctx, 600);
+    await must(ctx, ws.member, bomb.id, 'decline', {
+      reason: 'docs',
+      suggestedDepartmentId: ws.departments.documentation,
+    });
+    await advance(ctx, 60);
+    await must(ctx, ws.docsMember, bomb.id, 'claim');
+    await must(ctx, ws.docsMember, bomb.id, 'transition', { to: 'resolved', rootCause: 'manual_unclear' });
+    const spans = await ctx.deps.db
+      .select()
+      .from(ownershipSpans)
+      .where(eq(ownershipSpans.bombId, bomb.id))
+      .orderBy(asc(ownershipSpans.routedAt));
+    expect(spans.map((s) => [s.departmentId, s.endReason, s.pausedSeconds, s.claimedAt !== null])).toEqual([
+      [ws.departments.logistics, 'declined', 600, true],
+      [ws.departments.documentation, 'resolved', 0, true],
+    ]);
   });
 
   it('a reopen after resolved counts as a bounce back to the resolving department', async () => {

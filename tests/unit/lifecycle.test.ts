@@ -1,23 +1,12 @@
 import { canMove, mayAct, type Standing } from '@defuse/server/domain/lifecycle';
 import { STATUSES } from '@defuse/shared';
 import { describe, expect, it } from 'vitest';
-
-const allowed = new Set([
-  'open>claimed',
-  'claimed>waiting',
-  'claimed>resolved',
-  'claimed>open',
-  'waiting>claimed',
-  'waiting>resolved',
-  'resolved>closed',
-  'resolved>open',
-  'closed>open',
-]);
+import { ALLOWED_MOVES } from '../helpers/lifecycle.ts';
 
 describe('lifecycle', () => {
   for (const from of STATUSES) {
     for (const to of STATUSES) {
-      const ok = allowed.has(`${from}>${to}`);
+      const ok = ALLOWED_MOVES.has(`${from}>${to}`);
       it(`${from} → ${to} is ${ok ? 'allowed' : 'refused'}`, () => expect(canMove(from, to)).toBe(ok));
     }
   }
