@@ -9,8 +9,10 @@ export interface ChangeSignal {
   /**
    * Hears commits, on this instance or (with PostgreSQL) another one. `lastSeq` 0 means "events
    * may have been missed" (a listener reconnected): re-read the table. Returns an unsubscribe.
+   * Optional so that a bare `{ committed }` (a script or bench with no live clients) still fits;
+   * the live hub hears nothing from such a signal.
    */
-  subscribe(listener: (lastSeq: number) => void): () => void;
+  subscribe?(listener: (lastSeq: number) => void): () => void;
 }
 
 export interface Deps {

@@ -138,3 +138,12 @@ export function openLive(
     ws.on('error', reject);
   });
 }
+
+/** Polls a condition on state that socket events change asynchronously (server or client side). */
+export async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const end = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > end) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -1,7 +1,7 @@
 import { createLiveClient, type LiveStatus, type LiveWebSocketConstructor } from '@defuse/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createTestContext, listenOnPort0, type TestContext } from '../helpers/app.ts';
+import { createTestContext, listenOnPort0, type TestContext, until } from '../helpers/app.ts';
 import { createWorkspace, fileBomb } from '../helpers/factories.ts';
 
 let ctx: TestContext;
@@ -23,14 +23,6 @@ function socketWith(headers: Record<string, string>): LiveWebSocketConstructor {
     }
   } as unknown as LiveWebSocketConstructor;
 }
-
-const until = async (condition: () => boolean, timeoutMs = 10_000) => {
-  const end = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > end) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
 
 describe('the shared live client against the server', () => {
   it('reconnects after the server drops it and delivers every event once, in order', async () => {

@@ -87,9 +87,12 @@ describe.runIf(usingPostgres())('two instances on one PostgreSQL', () => {
 
   it('coalesces a burst of commits into one NOTIFY', async () => {
     const signal = a.deps.signal as PgSignal;
+    await signal.settled();
     const before = signal.notifications;
-    for (let seq = 1; seq <= 100; seq++) signal.committed(seq);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Seqs above any real one, so that this burst is the only thing left to notify.
+    const base = 1_000_000_000;
+    for (let seq = base + 1; seq <= base + 100; seq++) signal.committed(seq);
+    await signal.settled();
     expect(signal.notifications - before).toBe(1);
   });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, listenOnPort0, openLive, type TestContext } from '../helpers/app.ts';
+import { createTestContext, listenOnPort0, openLive, type TestContext, until } from '../helpers/app.ts';
 import { createWorkspace, fileBomb } from '../helpers/factories.ts';
 
 let ctx: TestContext;
@@ -24,7 +24,8 @@ describe('slow and dead clients', () => {
     const hello = await reader.waitForLive('hello');
     // Stops reading from the TCP socket: the kernel buffers fill, then the server's queue grows.
     stuck.ws.pause();
-    const description = 'x'.repeat(10_000);
+    // Japanese text is three bytes a character in UTF-8: the largest event a filing can write.
+    const description = 'あ'.repeat(10_000);
     let filed = 0;
     // The paused client cannot read the close either, so ask the server whether it let go.
     const cutOff = () => ctx.hub.connectionsOf(w.pm.id).length === 0;
@@ -64,12 +65,3 @@ describe('slow and dead clients', () => {
     healthy.close();
   });
 });
-
-/** Polls a condition about the server's state (socket events arrive asynchronously). */
-async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const end = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > end) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

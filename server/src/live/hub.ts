@@ -93,7 +93,7 @@ export class LiveHub extends EventEmitter {
   start(): Promise<void> {
     this.started ??= (async () => {
       // Subscribe first: a commit between reading the cursor and subscribing still wakes a read.
-      this.unsubscribe = this.deps.signal.subscribe((seq) => this.wake(seq));
+      this.unsubscribe = this.deps.signal.subscribe?.((seq) => this.wake(seq));
       this.cursor = await lastEventSeq(this.deps.db);
       const every = (ms: number, fn: () => void) => {
         if (ms > 0) this.timers.push(setInterval(fn, ms).unref());
@@ -248,7 +248,9 @@ export class LiveHub extends EventEmitter {
     for (const conn of this.connections) {
       if (!which(conn)) continue;
       const key = `${conn.credential.method}:${conn.credential.token}`;
-      byToken.set(key, [...(byToken.get(key) ?? []), conn]);
+      const group = byToken.get(key);
+      if (group) group.push(conn);
+      else byToken.set(key, [conn]);
     }
     for (const conns of byToken.values()) {
       const credential = conns[0]?.credential;

@@ -14,9 +14,9 @@ export const EVENTS_CHANNEL = 'defuse_events';
  */
 export class PgSignal implements ChangeSignal {
   private readonly local = new LocalSignal();
-  private pendingSeq = 0;
-  private notifiedSeq = 0;
-  private sending = false;
+  /** Highest seq committed since the last NOTIFY; 0 when nothing waits. */
+  private burstSeq = 0;
+  private flushing: Promise<void> | undefined;
   private closed = false;
   private unlisten: (() => Promise<void>) | undefined;
   /** NOTIFY statements sent, to check the coalescing. */
@@ -45,8 +45,22 @@ export class PgSignal implements ChangeSignal {
   committed(lastSeq: number): void {
     // This instance's own clients need no round trip through the database.
     this.local.committed(lastSeq);
-    if (lastSeq > this.pendingSeq) this.pendingSeq = lastSeq;
-    if (!this.sending) void this.flush();
+    this.burstSeq = Math.max(this.burstSeq, lastSeq);
+    this.kick();
+  }
+
+  private kick(): void {
+    if (this.flushing) return;
+    this.flushing = this.flush().finally(() => {
+      this.flushing = undefined;
+      // A commit may have landed between the loop's last check and here.
+      if (this.burstSeq > 0 && !this.closed) this.kick();
+    });
+  }
+
+  /** Resolves once every commit signalled so far has been notified. */
+  async settled(): Promise<void> {
+    while (this.flushing) await this.flushing;
   }
 
   subscribe(listener: (lastSeq: number) => void): () => void {
@@ -54,28 +68,26 @@ export class PgSignal implements ChangeSignal {
   }
 
   private async flush(): Promise<void> {
-    this.sending = true;
-    try {
-      // Commits finishing in this turn of the event loop join the same NOTIFY.
-      await new Promise((resolve) => setImmediate(resolve));
-      while (!this.closed && this.pendingSeq > this.notifiedSeq) {
-        const seq = this.pendingSeq;
-        try {
-          await this.sql.notify(EVENTS_CHANNEL, String(seq));
-          this.notifiedSeq = seq;
-          this.notifications += 1;
-        } catch (err) {
-          // The database is away: other instances will re-read when they relisten; retry meanwhile.
-          this.onError(err);
-          await delay(1000);
-        }
+    // Commits finishing in this turn of the event loop join the same NOTIFY.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (!this.closed && this.burstSeq > 0) {
+      const seq = this.burstSeq;
+      this.burstSeq = 0;
+      try {
+        await this.sql.notify(EVENTS_CHANNEL, String(seq));
+        this.notifications += 1;
+      } catch (err) {
+        // The database is away: other instances will re-read when they relisten; retry meanwhile.
+        this.burstSeq = Math.max(this.burstSeq, seq);
+        this.onError(err);
+        await delay(1000);
       }
-    } finally {
-      this.sending = false;
     }
   }
 
+  /** Sends what is pending (for a while, should the database be away), then stops listening. */
   async close(): Promise<void> {
+    await Promise.race([this.settled(), delay(2000)]);
     this.closed = true;
     await this.unlisten?.().catch(() => {});
   }
