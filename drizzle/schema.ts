@@ -370,3 +370,14 @@ export const personIsolationDue = pgTable(
   },
   (t) => [index('person_isolation_due_at').on(t.dueAt)],
 );
+
+/**
+ * Every bomb each current reason names (up to 50 per reason), for a person's own page. The
+ * person_isolation row keeps the first few only, so the dashboard list stays small to read.
+ */
+export const personIsolationReasons = pgTable('person_isolation_reasons', {
+  personId: uuid('person_id')
+    .primaryKey()
+    .references(() => people.id, { onDelete: 'cascade' }),
+  reasons: jsonb('reasons').notNull(),
+});

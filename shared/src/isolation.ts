@@ -8,32 +8,37 @@ const seconds = z.number().int().min(1).max(31_536_000);
  * Thresholds and windows of the isolation signals (times in seconds). The score is a sum of
  * per-signal parts, each reaching its full weight (ISOLATION_WEIGHTS) at the `*High` value below.
  */
-export const IsolationSettingsSchema = z.strictObject({
-  /** A bomb nobody but its carrier acted on for this long is silent (a monologue). */
-  silenceSeconds: seconds,
-  /** Breadth counts people who acted within this window. */
-  breadthWindowSeconds: seconds,
-  /** Trend compares load now with load this long ago. */
-  trendWindowSeconds: seconds,
-  watchScore: z.number().min(0).max(100),
-  isolatedScore: z.number().min(0).max(100),
-  /** A bomb that bounced this many times is named in the reasons. */
-  bounceLimit: z.number().int().min(1).max(100),
-  /** A claimed bomb with no action by its assignee for this long is claim-and-sit. */
-  idleSeconds: seconds.default(86_400),
-  /** A bomb carried alone this long is named in the reasons. */
-  soloLongSeconds: seconds.default(5 * 86_400),
-  /** Load (severity-weighted) at which the load part is full. */
-  loadHigh: z.number().min(0.5).max(10_000).default(10),
-  /** Silent bombs at which the silence part is full. */
-  silentBombsHigh: z.number().int().min(1).max(10_000).default(3),
-  /** Unclaimed bombs past their claim deadline at which the waiting part is full. */
-  overdueBombsHigh: z.number().int().min(1).max(10_000).default(2),
-  /** Fewer distinct helpers than this (with open bombs) raises the breadth part. */
-  breadthLow: z.number().int().min(1).max(1000).default(2),
-  /** Load growth over the trend window at which the trend part is full. */
-  trendHigh: z.number().min(0.5).max(10_000).default(4),
-});
+export const IsolationSettingsSchema = z
+  .strictObject({
+    /** A bomb nobody but its carrier acted on for this long is silent (a monologue). */
+    silenceSeconds: seconds,
+    /** Breadth counts people who acted within this window. */
+    breadthWindowSeconds: seconds,
+    /** Trend compares load now with load this long ago. */
+    trendWindowSeconds: seconds,
+    watchScore: z.number().min(0).max(100),
+    isolatedScore: z.number().min(0).max(100),
+    /** A bomb that bounced this many times is named in the reasons. */
+    bounceLimit: z.number().int().min(1).max(100),
+    /** A claimed bomb with no action by its assignee for this long is claim-and-sit. */
+    idleSeconds: seconds.default(86_400),
+    /** A bomb carried alone this long is named in the reasons. */
+    soloLongSeconds: seconds.default(5 * 86_400),
+    /** Load (severity-weighted) at which the load part is full. */
+    loadHigh: z.number().min(0.5).max(10_000).default(10),
+    /** Silent bombs at which the silence part is full. */
+    silentBombsHigh: z.number().int().min(1).max(10_000).default(3),
+    /** Unclaimed bombs past their claim deadline at which the waiting part is full. */
+    overdueBombsHigh: z.number().int().min(1).max(10_000).default(2),
+    /** Fewer distinct helpers than this (with open bombs) raises the breadth part. */
+    breadthLow: z.number().int().min(1).max(1000).default(2),
+    /** Load growth over the trend window at which the trend part is full. */
+    trendHigh: z.number().min(0.5).max(10_000).default(4),
+  })
+  .refine((s) => s.watchScore <= s.isolatedScore, {
+    path: ['isolatedScore'],
+    message: 'must be at least watchScore',
+  });
 export type IsolationSettings = z.infer<typeof IsolationSettingsSchema>;
 
 export const DEFAULT_ISOLATION_SETTINGS: IsolationSettings = {
@@ -83,7 +88,10 @@ export const IsolationReasonSchema = z.object({
   message: z.string(),
   /** The same reason in both languages, so a client can switch without asking again. */
   messages: z.object({ ja: z.string(), en: z.string() }),
+  /** The bombs the reason names: up to 50 on a person's page, up to 5 in the dashboard list. */
   bombIds: z.array(IdSchema),
+  /** How many bombs the reason is about, when there are more than `bombIds` shows. */
+  bombCount: z.number().int(),
 });
 export type IsolationReason = z.infer<typeof IsolationReasonSchema>;
 
@@ -121,7 +129,7 @@ export type IsolationEntry = z.infer<typeof IsolationEntrySchema>;
 export const IsolationQuerySchema = z.strictObject({
   state: z.enum(ISOLATION_STATES).optional(),
   /** The dashboard wants the top of the list; everyone is reachable with a larger limit. */
-  limit: z.coerce.number().int().min(1).max(5000).default(500),
+  limit: z.coerce.number().int().min(1).max(5000).default(200),
 });
 
 export const IsolationResponseSchema = z.object({ generatedAt: TimeSchema, people: z.array(IsolationEntrySchema) });

@@ -241,6 +241,24 @@ describe('signals from the event log', () => {
   });
 });
 
+describe('the dashboard list', () => {
+  it('names at most 5 bombs per reason, with the full count; a person page names up to 50', async () => {
+    for (let i = 0; i < 12; i++) await fileBomb(ctx, ws.field, { title: `Bomb ${i}` });
+    ctx.clock.advance(600);
+    await drainIsolation(ctx.deps);
+    const res = await ctx.app.inject({ method: 'GET', url: '/api/isolation', headers: ws.pm.headers });
+    const listed = (res.json() as { people: IsolationEntry[] }).people.find((p) => p.personId === ws.field.id);
+    const silence = listed?.reasons.find((r) => r.code === 'silence');
+    expect(silence?.bombIds).toHaveLength(5);
+    expect(silence?.bombCount).toBe(12);
+    expect(silence?.messages.en).toMatch(
+      /^12 bombs nobody has answered for 10 minutes \(SHIP-\d+, SHIP-\d+, SHIP-\d+ \+9\)$/,
+    );
+    const page = await entryOf(ws.pm, ws.field.id);
+    expect(page.reasons.find((r) => r.code === 'silence')?.bombIds).toHaveLength(12);
+  });
+});
+
 describe('the projector', () => {
   it('projects each event once when two instances run at the same time', async () => {
     await fileThree(ws.field);
@@ -422,6 +440,30 @@ describe('settings', () => {
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ error: { code: 'validation_failed' } });
+    const crossed = await ctx.app.inject({
+      method: 'PUT',
+      url: '/api/settings/isolation',
+      headers: ws.admin.headers,
+      payload: { ...SETTINGS, watchScore: 70, isolatedScore: 60 },
+    });
+    expect(crossed.statusCode).toBe(400);
+    expect(crossed.json()).toMatchObject({
+      error: { fields: [{ path: 'isolatedScore', message: 'must be at least watchScore' }] },
+    });
+    const defaults = await ctx.app.inject({
+      method: 'PUT',
+      url: '/api/settings/isolation',
+      headers: ws.admin.headers,
+      payload: {
+        silenceSeconds: 60,
+        breadthWindowSeconds: 60,
+        trendWindowSeconds: 60,
+        watchScore: 1,
+        isolatedScore: 2,
+        bounceLimit: 1,
+      },
+    });
+    expect(defaults.json()).toMatchObject({ idleSeconds: 86_400, loadHigh: 10 });
     const forbidden = await ctx.app.inject({
       method: 'PUT',
       url: '/api/settings/isolation',

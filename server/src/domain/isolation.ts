@@ -47,7 +47,10 @@ export interface PersonFacts {
 export interface ReasonDraft {
   code: IsolationReasonCode;
   messages: Bilingual;
+  /** The first MAX_REASON_BOMBS of them. */
   bombIds: string[];
+  /** How many bombs the reason is about. */
+  bombCount: number;
 }
 
 export interface IsolationResult {
@@ -168,6 +171,7 @@ function reasonsOf(c: Classified, s: IsolationSettings): ReasonDraft[] {
         en: `${n.en} nobody has answered for ${d.en} (${keys(c.silent)})`,
       },
       bombIds: ids(c.silent),
+      bombCount: c.silent.length,
     });
   }
   if (c.overdue.length > 0) {
@@ -179,6 +183,7 @@ function reasonsOf(c: Classified, s: IsolationSettings): ReasonDraft[] {
         en: `${n.en} past the claim deadline with no owner yet (${keys(c.overdue)})`,
       },
       bombIds: ids(c.overdue),
+      bombCount: c.overdue.length,
     });
   }
   if (c.soloLong.length > 0) {
@@ -190,6 +195,7 @@ function reasonsOf(c: Classified, s: IsolationSettings): ReasonDraft[] {
         en: `${keys(c.soloLong)} carried alone for ${d.en} or more`,
       },
       bombIds: ids(c.soloLong),
+      bombCount: c.soloLong.length,
     });
   }
   for (const b of c.bounced) {
@@ -197,6 +203,7 @@ function reasonsOf(c: Classified, s: IsolationSettings): ReasonDraft[] {
       code: 'bounced',
       messages: { ja: `${b.key} は${b.bounces}回差し戻されました`, en: `${b.key} bounced ${b.bounces} times` },
       bombIds: [b.id],
+      bombCount: 1,
     });
   }
   if (c.disputed.length > 0) {
@@ -207,6 +214,7 @@ function reasonsOf(c: Classified, s: IsolationSettings): ReasonDraft[] {
         en: `${keys(c.disputed)}: no department accepts ownership; a PM needs to decide`,
       },
       bombIds: ids(c.disputed),
+      bombCount: c.disputed.length,
     });
   }
   if (signals.load >= s.loadHigh / 2) {
@@ -217,6 +225,7 @@ function reasonsOf(c: Classified, s: IsolationSettings): ReasonDraft[] {
         en: `Carrying ${signals.openBombs} open ${signals.openBombs === 1 ? 'bomb' : 'bombs'} (weighted load ${num(signals.load)}): a workload signal, not a performance rating`,
       },
       bombIds: [],
+      bombCount: 0,
     });
   }
   if (c.settled && signals.breadth < s.breadthLow) {
@@ -234,6 +243,7 @@ function reasonsOf(c: Classified, s: IsolationSettings): ReasonDraft[] {
               en: `Only ${signals.breadth} other ${signals.breadth === 1 ? 'person' : 'people'} acted on these bombs in the last ${d.en}`,
             },
       bombIds: [],
+      bombCount: 0,
     });
   }
   if (signals.trend >= s.trendHigh / 2) {
@@ -246,6 +256,7 @@ function reasonsOf(c: Classified, s: IsolationSettings): ReasonDraft[] {
         en: `Load up ${num(signals.trend)} from ${d.en} ago (${before} → ${num(signals.load)})`,
       },
       bombIds: [],
+      bombCount: 0,
     });
   }
   if (c.idle.length > 0) {
@@ -258,6 +269,7 @@ function reasonsOf(c: Classified, s: IsolationSettings): ReasonDraft[] {
         en: `${n.en} claimed with no update for ${d.en}: they may need a hand (a workload signal, not a performance rating)`,
       },
       bombIds: ids(c.idle),
+      bombCount: c.idle.length,
     });
   }
   return out;

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { startWebhookDelivery } from '../commands/deliver-webhooks.ts';
 import { escalateDue } from '../commands/escalate-due.ts';
-import { runIsolation } from '../commands/refresh-isolation.ts';
+import { drainIsolation } from '../commands/refresh-isolation.ts';
 import type { Deps } from '../deps.ts';
 
 /**
@@ -53,4 +53,4 @@ SCHEDULER_TASKS.push(
 );
 
 /** Isolation: project new events, then recompute people whose signals change with time alone. */
-SCHEDULER_TASKS.push({ name: 'isolation', run: (deps) => runIsolation(deps) });
+SCHEDULER_TASKS.push({ name: 'isolation', run: (deps) => drainIsolation(deps, 20) });

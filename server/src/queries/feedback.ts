@@ -43,7 +43,8 @@ export async function productFeedback(
   if (!product) throw notFound('No such product');
   const since = new Date(now.getTime() - days * 86_400_000);
   const previousSince = new Date(since.getTime() - days * 86_400_000);
-  const current = sql`${bombs.resolvedAt} >= ${since}`;
+  // A bare Date in raw sql is not serialised by drizzle over postgres.js: send it as text, cast.
+  const current = sql`${bombs.resolvedAt} >= ${since.toISOString()}::timestamptz`;
   const rows = await db
     .select({
       rootCause: bombs.rootCause,

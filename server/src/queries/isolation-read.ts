@@ -1,4 +1,4 @@
-import { departmentMembers, people, personDailyLoad, personIsolation } from '@defuse/drizzle';
+import { departmentMembers, people, personDailyLoad, personIsolation, personIsolationReasons } from '@defuse/drizzle';
 import type { IsolationEntry, IsolationPersonResponse, IsolationState } from '@defuse/shared';
 import { and, asc, desc, eq, gt, inArray, lte, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/types.ts';
@@ -90,12 +90,13 @@ export async function getPersonIsolation(
     .where(eq(people.id, personId));
   if (!person) throw notFound('No such person');
   const [row] = await db
-    .select(entryColumns)
+    .select({ ...entryColumns, fullReasons: personIsolationReasons.reasons })
     .from(personIsolation)
     .innerJoin(people, eq(people.id, personIsolation.personId))
+    .leftJoin(personIsolationReasons, eq(personIsolationReasons.personId, personIsolation.personId))
     .where(eq(personIsolation.personId, personId));
   const entry: IsolationEntry = row
-    ? toEntry(row, viewer.locale, now)
+    ? toEntry(row, viewer.locale, now, row.fullReasons)
     : {
         personId,
         name: person.name,

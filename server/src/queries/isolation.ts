@@ -1,4 +1,12 @@
-import { bombActors, bombs, people, personDailyLoad, personIsolation, personIsolationDue } from '@defuse/drizzle';
+import {
+  bombActors,
+  bombs,
+  people,
+  personDailyLoad,
+  personIsolation,
+  personIsolationDue,
+  personIsolationReasons,
+} from '@defuse/drizzle';
 import {
   DEFAULT_ISOLATION_SETTINGS,
   type IsolationEntry,
@@ -110,6 +118,12 @@ export async function loadPersonFacts(
   };
 }
 
+/**
+ * The dashboard names fewer bombs per reason than a person's page (it lists thousands of
+ * people): person_isolation keeps this many, person_isolation_reasons all of them.
+ */
+export const LIST_REASON_BOMBS = 5;
+
 export interface StoredIsolation {
   state: IsolationState;
   score: number;
@@ -141,17 +155,16 @@ export async function storeIsolation(
   now: Date,
   dueAt: Date | null,
 ): Promise<void> {
-  const row = {
-    state: value.state,
-    score: value.score,
-    signals: value.signals,
-    reasons: value.reasons,
-    updatedAt: now,
-  };
+  const listed = value.reasons.map((r) => ({ ...r, bombIds: r.bombIds.slice(0, LIST_REASON_BOMBS) }));
+  const row = { state: value.state, score: value.score, signals: value.signals, reasons: listed, updatedAt: now };
   await db
     .insert(personIsolation)
     .values({ personId, ...row })
     .onConflictDoUpdate({ target: personIsolation.personId, set: row });
+  await db
+    .insert(personIsolationReasons)
+    .values({ personId, reasons: value.reasons })
+    .onConflictDoUpdate({ target: personIsolationReasons.personId, set: { reasons: value.reasons } });
   const daily = { load: value.signals.load, soloCarrySeconds: value.signals.soloCarrySeconds, state: value.state };
   await db
     .insert(personDailyLoad)
@@ -168,7 +181,13 @@ export async function storeIsolation(
 }
 
 export function localizeReasons(reasons: ReasonDraft[], locale: Locale): IsolationReason[] {
-  return reasons.map((r) => ({ code: r.code, message: r.messages[locale], messages: r.messages, bombIds: r.bombIds }));
+  return reasons.map((r) => ({
+    code: r.code,
+    message: r.messages[locale],
+    messages: r.messages,
+    bombIds: r.bombIds,
+    bombCount: r.bombCount ?? r.bombIds.length,
+  }));
 }
 
 /**
@@ -190,8 +209,8 @@ export function signalsAt(stored: StoredIsolation, now: Date): IsolationSignals 
 
 export type EntryRow = typeof personIsolation.$inferSelect & { name: string; role: IsolationEntry['role'] };
 
-export function toEntry(row: EntryRow, locale: Locale, now: Date): IsolationEntry {
-  const stored = fromRow(row);
+export function toEntry(row: EntryRow, locale: Locale, now: Date, fullReasons?: unknown): IsolationEntry {
+  const stored = fromRow(fullReasons ? { ...row, reasons: fullReasons } : row);
   return {
     personId: row.personId,
     name: row.name,
