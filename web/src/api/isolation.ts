@@ -8,7 +8,7 @@ import type {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import { api } from './client.ts';
-import { feedbackKeys, isolationKeys } from './keys.ts';
+import { adminKeys, feedbackKeys, isolationKeys } from './keys.ts';
 
 export type IsolationList = z.infer<typeof IsolationResponseSchema>;
 
@@ -24,7 +24,7 @@ export const useIsolationPerson = (personId: string, enabled = true) =>
   });
 
 export const useIsolationSettings = () =>
-  useQuery({ queryKey: isolationKeys.settings(), queryFn: () => api<IsolationSettings>('/api/settings/isolation') });
+  useQuery({ queryKey: adminKeys.isolationSettings, queryFn: () => api<IsolationSettings>('/api/settings/isolation') });
 
 export function useAssignBuddy() {
   const queryClient = useQueryClient();

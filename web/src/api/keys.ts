@@ -30,7 +30,6 @@ export const isolationKeys = {
   all: ['isolation'] as const,
   list: () => [...isolationKeys.all, 'list'] as const,
   person: (id: string) => [...isolationKeys.all, 'person', id] as const,
-  settings: () => [...isolationKeys.all, 'settings'] as const,
   gaps: (days: number) => [...isolationKeys.all, 'gaps', days] as const,
 };
 
@@ -39,8 +38,10 @@ export const feedbackKeys = {
   product: (productId: string, days: number) => [...feedbackKeys.all, productId, days] as const,
 };
 
+/** Settings screens hold unsaved edits: the live stream never refetches these behind the admin's back. */
 export const adminKeys = {
   routing: ['routing'] as const,
+  isolationSettings: ['isolation-settings'] as const,
   policy: (departmentId: string) => ['policy', departmentId] as const,
   webhooks: ['webhook-deliveries'] as const,
   ownership: ['ownership-times'] as const,

@@ -2,7 +2,7 @@ import type { DefuseEvent } from '@defuse/shared';
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useContext, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { directoryKeys } from '../api/keys.ts';
-import { applyLiveEffect } from './apply-live-effect.ts';
+import { createLiveEffectApplier } from './apply-live-effect.ts';
 import { LiveConnection } from './live-connection.ts';
 import type { LiveStatus } from './live-reducer.ts';
 
@@ -14,7 +14,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const [connection] = useState(
     () =>
       new LiveConnection({
-        onEffect: (effect) => applyLiveEffect(queryClient, effect),
+        onEffect: createLiveEffectApplier(queryClient),
         // Signed out elsewhere, disabled or expired: back to the sign-in form.
         onSessionEnded: () => void queryClient.invalidateQueries({ queryKey: directoryKeys.me }),
       }),

@@ -4,7 +4,7 @@ import { usePolicy, useSave, useSaveAt, useWebhookDeliveries } from '../../api/a
 import { ApiRequestError } from '../../api/client.ts';
 import { useDepartments } from '../../api/directory.ts';
 import { useIsolationSettings } from '../../api/isolation.ts';
-import { isolationKeys } from '../../api/keys.ts';
+import { adminKeys } from '../../api/keys.ts';
 import { ErrorNote, Loading, NamedOptions, SaveNote } from '../../app/ui.tsx';
 import { formatDateTime } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -155,7 +155,7 @@ const ISOLATION_FIELDS = Object.keys(ISOLATION_LABELS) as (keyof IsolationSettin
 export function IsolationTab() {
   const { t } = useI18n();
   const settings = useIsolationSettings();
-  const save = useSave<IsolationSettings>('/api/settings/isolation', 'PUT', isolationKeys.all);
+  const save = useSave<IsolationSettings>('/api/settings/isolation', 'PUT', adminKeys.isolationSettings);
   const [draft, setDraft] = useState<IsolationSettings | null>(null);
   useEffect(() => setDraft(settings.data ?? null), [settings.data]);
   if (settings.isPending) return <Loading />;
