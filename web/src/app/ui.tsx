@@ -54,6 +54,26 @@ export function NamedOptions({ items }: { items: readonly { id: string; name: st
   );
 }
 
+/** A scrollable table with column headers; rows are the children. */
+export function Table({ headers, children }: { headers: readonly string[]; children: ReactNode }) {
+  return (
+    <div className="table-scroll">
+      <table>
+        <thead>
+          <tr>
+            {headers.map((h) => (
+              <th key={h} scope="col">
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
 export function StatusBadge({ status }: { status: Bomb['status'] }) {
   const { t } = useI18n();
   return <span className={`badge status-${status}`}>{t(`status.${status}`)}</span>;

@@ -3,7 +3,7 @@ import type { FormEvent } from 'react';
 import { useSave, useSaveAt } from '../../api/admin.ts';
 import { useDepartments, useNames, usePeople, useProducts } from '../../api/directory.ts';
 import { directoryKeys } from '../../api/keys.ts';
-import { ErrorNote, Loading, NamedOptions, SaveNote } from '../../app/ui.tsx';
+import { ErrorNote, Loading, NamedOptions, SaveNote, Table } from '../../app/ui.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 
 const field = (form: FormData, name: string) => String(form.get(name) ?? '').trim();
@@ -34,53 +34,38 @@ export function PeopleTab() {
   if (people.error) return <ErrorNote error={people.error} />;
   return (
     <>
-      <div className="table-scroll">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('common.name')}</th>
-              <th scope="col">{t('common.email')}</th>
-              <th scope="col">{t('common.role')}</th>
-              <th scope="col">{t('common.departments')}</th>
-              <th scope="col">{t('admin.disabled')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {people.data.map((p) => (
-              <tr key={p.id}>
-                <td>{p.name}</td>
-                <td>{p.email}</td>
-                <td>
-                  <select
-                    aria-label={`${t('common.role')}: ${p.name}`}
-                    value={p.role}
-                    onChange={(e) =>
-                      update.mutate({ path: `/api/people/${p.id}`, body: { role: e.target.value as Role } })
-                    }
-                  >
-                    {ROLES.map((r) => (
-                      <option key={r} value={r}>
-                        {t(`role.${r}`)}
-                      </option>
-                    ))}
-                  </select>
-                </td>
-                <td>{p.departmentIds.map((id) => departments.find((d) => d.id === id)?.name ?? '').join('、')}</td>
-                <td>
-                  <input
-                    type="checkbox"
-                    aria-label={`${t('admin.disabled')}: ${p.name}`}
-                    checked={p.disabled}
-                    onChange={(e) =>
-                      update.mutate({ path: `/api/people/${p.id}`, body: { disabled: e.target.checked } })
-                    }
-                  />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        headers={[t('common.name'), t('common.email'), t('common.role'), t('common.departments'), t('admin.disabled')]}
+      >
+        {people.data.map((p) => (
+          <tr key={p.id}>
+            <td>{p.name}</td>
+            <td>{p.email}</td>
+            <td>
+              <select
+                aria-label={`${t('common.role')}: ${p.name}`}
+                value={p.role}
+                onChange={(e) => update.mutate({ path: `/api/people/${p.id}`, body: { role: e.target.value as Role } })}
+              >
+                {ROLES.map((r) => (
+                  <option key={r} value={r}>
+                    {t(`role.${r}`)}
+                  </option>
+                ))}
+              </select>
+            </td>
+            <td>{p.departmentIds.map((id) => departments.find((d) => d.id === id)?.name ?? '').join('、')}</td>
+            <td>
+              <input
+                type="checkbox"
+                aria-label={`${t('admin.disabled')}: ${p.name}`}
+                checked={p.disabled}
+                onChange={(e) => update.mutate({ path: `/api/people/${p.id}`, body: { disabled: e.target.checked } })}
+              />
+            </td>
+          </tr>
+        ))}
+      </Table>
       <SaveNote error={update.error} />
       <form className="stack compact" onSubmit={handleCreate}>
         <h2>{t('common.add')}</h2>
@@ -146,28 +131,16 @@ export function DepartmentsTab() {
   if (departments.error) return <ErrorNote error={departments.error} />;
   return (
     <>
-      <div className="table-scroll">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('common.name')}</th>
-              <th scope="col">{t('admin.slug')}</th>
-              <th scope="col">{t('admin.leads')}</th>
-              <th scope="col">{t('admin.members')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {departments.data.map((d) => (
-              <tr key={d.id}>
-                <td>{d.name}</td>
-                <td>{d.slug}</td>
-                <td>{d.leadIds.map((id) => names.people.get(id) ?? '').join('、')}</td>
-                <td>{d.memberIds.map((id) => names.people.get(id) ?? '').join('、')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table headers={[t('common.name'), t('admin.slug'), t('admin.leads'), t('admin.members')]}>
+        {departments.data.map((d) => (
+          <tr key={d.id}>
+            <td>{d.name}</td>
+            <td>{d.slug}</td>
+            <td>{d.leadIds.map((id) => names.people.get(id) ?? '').join('、')}</td>
+            <td>{d.memberIds.map((id) => names.people.get(id) ?? '').join('、')}</td>
+          </tr>
+        ))}
+      </Table>
       <form className="row-form" onSubmit={handleCreate}>
         <label className="field">
           <span>{t('common.name')}</span>
@@ -207,28 +180,16 @@ export function ProductsTab() {
   if (products.error) return <ErrorNote error={products.error} />;
   return (
     <>
-      <div className="table-scroll">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('common.name')}</th>
-              <th scope="col">{t('admin.slug')}</th>
-              <th scope="col">{t('admin.stage')}</th>
-              <th scope="col">{t('admin.pm')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {products.data.map((p) => (
-              <tr key={p.id}>
-                <td>{p.name}</td>
-                <td>{p.slug}</td>
-                <td>{t(`admin.stage.${p.stage}`)}</td>
-                <td>{p.pmId ? names.people.get(p.pmId) : ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table headers={[t('common.name'), t('admin.slug'), t('admin.stage'), t('admin.pm')]}>
+        {products.data.map((p) => (
+          <tr key={p.id}>
+            <td>{p.name}</td>
+            <td>{p.slug}</td>
+            <td>{t(`admin.stage.${p.stage}`)}</td>
+            <td>{p.pmId ? names.people.get(p.pmId) : ''}</td>
+          </tr>
+        ))}
+      </Table>
       <form className="row-form" onSubmit={handleCreate}>
         <label className="field">
           <span>{t('common.name')}</span>

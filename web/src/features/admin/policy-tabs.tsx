@@ -5,7 +5,7 @@ import { ApiRequestError } from '../../api/client.ts';
 import { useDepartments } from '../../api/directory.ts';
 import { useIsolationSettings } from '../../api/isolation.ts';
 import { adminKeys } from '../../api/keys.ts';
-import { ErrorNote, Loading, NamedOptions, SaveNote } from '../../app/ui.tsx';
+import { ErrorNote, Loading, NamedOptions, SaveNote, Table } from '../../app/ui.tsx';
 import { formatDateTime } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages.ts';
@@ -198,32 +198,21 @@ export function WebhooksTab() {
   }
   if (deliveries.data.length === 0) return <p className="muted">{t('admin.noDeliveries')}</p>;
   return (
-    <div className="table-scroll">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{t('admin.deliveryAt')}</th>
-            <th scope="col">{t('admin.deliveryUrl')}</th>
-            <th scope="col">{t('admin.deliveryStatus')}</th>
+    <Table headers={[t('admin.deliveryAt'), t('admin.deliveryUrl'), t('admin.deliveryStatus')]}>
+      {deliveries.data.map((d) => {
+        const at = d.createdAt ?? d.at;
+        return (
+          <tr key={d.id}>
+            <td>{at ? formatDateTime(at, locale) : ''}</td>
+            <td className="break">{d.url ?? ''}</td>
+            <td>
+              {String(d.status ?? d.statusCode ?? '')}
+              {d.attempts !== undefined && ` · ${d.attempts}`}
+              {d.error && <span className="error small"> {d.error}</span>}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {deliveries.data.map((d) => {
-            const at = d.createdAt ?? d.at;
-            return (
-              <tr key={d.id}>
-                <td>{at ? formatDateTime(at, locale) : ''}</td>
-                <td className="break">{d.url ?? ''}</td>
-                <td>
-                  {String(d.status ?? d.statusCode ?? '')}
-                  {d.attempts !== undefined && ` · ${d.attempts}`}
-                  {d.error && <span className="error small"> {d.error}</span>}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </Table>
   );
 }

@@ -2,7 +2,7 @@ import type { FeedbackCause } from '@defuse/shared';
 import { useProducts } from '../../api/directory.ts';
 import { feedbackCsvPath, useFeedback } from '../../api/isolation.ts';
 import { Link } from '../../app/router.tsx';
-import { ErrorNote, Loading } from '../../app/ui.tsx';
+import { ErrorNote, Loading, Table } from '../../app/ui.tsx';
 import { formatDuration } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 
@@ -66,32 +66,27 @@ export default function FeedbackPage({ productId }: { productId: string }) {
         <p className="muted">{t('feedback.empty')}</p>
       ) : (
         <>
-          <div className="table-scroll">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('common.department')}</th>
-                  <th scope="col">{t('category.label')}</th>
-                  <th scope="col">{t('feedback.spans')}</th>
-                  <th scope="col">{t('feedback.claimMedian')}</th>
-                  <th scope="col">{t('feedback.resolveMedian')}</th>
-                  <th scope="col">{t('feedback.resolveP90')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {ownership.map((o) => (
-                  <tr key={`${o.departmentId}-${o.category}`}>
-                    <td>{o.departmentName}</td>
-                    <td>{t(`category.${o.category}`)}</td>
-                    <td>{o.spans}</td>
-                    <td>{seconds(o.claimMedianSeconds)}</td>
-                    <td>{seconds(o.resolveMedianSeconds)}</td>
-                    <td>{seconds(o.resolveP90Seconds)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            headers={[
+              t('common.department'),
+              t('category.label'),
+              t('feedback.spans'),
+              t('feedback.claimMedian'),
+              t('feedback.resolveMedian'),
+              t('feedback.resolveP90'),
+            ]}
+          >
+            {ownership.map((o) => (
+              <tr key={`${o.departmentId}-${o.category}`}>
+                <td>{o.departmentName}</td>
+                <td>{t(`category.${o.category}`)}</td>
+                <td>{o.spans}</td>
+                <td>{seconds(o.claimMedianSeconds)}</td>
+                <td>{seconds(o.resolveMedianSeconds)}</td>
+                <td>{seconds(o.resolveP90Seconds)}</td>
+              </tr>
+            ))}
+          </Table>
           <a className="button" href={`${feedbackCsvPath(productId, DAYS)}&table=ownership`} download>
             {t('feedback.exportOwnership')}
           </a>
