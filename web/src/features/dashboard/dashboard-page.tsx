@@ -14,7 +14,8 @@ import { Sparkline } from './sparkline.tsx';
 
 export default function DashboardPage({ me }: { me: Person }) {
   const { t } = useI18n();
-  const open = useBombs({ status: ['open', 'claimed', 'waiting'] });
+  // Resolved bombs still count for isolation until their filer closes them: their keys name reasons.
+  const open = useBombs({ status: ['open', 'claimed', 'waiting', 'resolved'] });
   const names = useNames();
   const keys = useMemo(() => new Map((open.data ?? []).map((b) => [b.id, b.key])), [open.data]);
   return (
@@ -176,7 +177,9 @@ function HeatmapPanel({ bombs, names }: { bombs: Bomb[] | undefined; names: Name
 function EscalationsPanel({ bombs }: { bombs: Bomb[] | undefined }) {
   const { t } = useI18n();
   const now = useNow();
-  const hot = (bombs ?? []).filter((b) => b.tier > 0 || b.disputed).sort((a, b) => b.tier - a.tier);
+  const hot = (bombs ?? [])
+    .filter((b) => b.status !== 'resolved' && (b.tier > 0 || b.disputed))
+    .sort((a, b) => b.tier - a.tier);
   return (
     <section className="panel" aria-labelledby="escalations-title">
       <h2 id="escalations-title">{t('dashboard.escalations')}</h2>
