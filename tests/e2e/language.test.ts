@@ -56,7 +56,9 @@ async function visibleLines(page: Page): Promise<string[]> {
 const isData = (line: string) =>
   /^[\d\s.,:·—–\-()%/]*$/.test(line) ||
   data.some((d) => line === d || line.startsWith(`${d} `) || line.endsWith(` ${d}`));
-const normalized = (lines: string[]) => lines.map((l) => l.replace(/\d+/g, '#'));
+/** Numbers and durations blanked: a countdown may tick from "22時間" to "21時間59分" between two reads. */
+const normalized = (lines: string[]) =>
+  lines.map((l) => l.replace(/\d+\s*(日|時間|分|秒|d|h|m|s)?/g, '#').replace(/#(\s*#)+/g, '#'));
 
 async function settle(page: Page, path: string) {
   await page.goto(`${board.baseUrl}${path}`);
