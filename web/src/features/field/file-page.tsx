@@ -47,7 +47,7 @@ export function FilePage() {
   return (
     <section className="file-page">
       <h1>{t('file.title')}</h1>
-      <form onSubmit={handleSubmit} className="stack" noValidate={false}>
+      <form onSubmit={handleSubmit} className="stack">
         <fieldset className="categories">
           <legend>{t('file.category')}</legend>
           <div className="category-grid">
