@@ -1,5 +1,6 @@
 import { bombs, events } from '@defuse/drizzle';
 import { drainIsolation, runIsolation } from '@defuse/server/commands/refresh-isolation';
+import { SCHEDULER_TASKS } from '@defuse/server/plugins/scheduler';
 import type { IsolationEntry, IsolationPersonResponse, IsolationSettings } from '@defuse/shared';
 import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -265,6 +266,15 @@ describe('the projector', () => {
     ctx.clock.advance(600);
     await Promise.all([runIsolation(ctx.deps), runIsolation(ctx.deps), runIsolation(ctx.deps)]);
     await drainIsolation(ctx.deps);
+    expect(await changes(ws.field.id)).toHaveLength(1);
+  });
+
+  it('runs as the production scheduler task', async () => {
+    await fileThree(ws.field);
+    ctx.clock.advance(600);
+    const task = SCHEDULER_TASKS.find((t) => t.name === 'isolation');
+    await task?.run(ctx.deps);
+    expect((await entryOf(ws.field, ws.field.id)).state).toBe('watch');
     expect(await changes(ws.field.id)).toHaveLength(1);
   });
 
