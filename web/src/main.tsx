@@ -1,74 +1,30 @@
-import type { Bomb, Person } from '@defuse/shared';
-import { StrictMode, useEffect, useState } from 'react';
+import type { Locale } from '@defuse/shared';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { api } from './api/client.ts';
+import { directoryKeys } from './api/keys.ts';
+import { createQueryClient } from './api/query-client.ts';
+import { App } from './app/app.tsx';
+import { I18nProvider } from './i18n/i18n.tsx';
+import './styles.css';
 
-async function api<T>(path: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(path, { ...init, headers: { 'content-type': 'application/json', ...init?.headers } });
-  if (!res.ok) throw new Error(`${res.status}`);
-  return (await res.json()) as T;
-}
+const queryClient = createQueryClient();
 
-function SignIn({ onSignedIn }: { onSignedIn: (p: Person) => void }) {
-  const [error, setError] = useState('');
-  const handleSubmit = async (e: React.FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    try {
-      const { person } = await api<{ person: Person }>('/api/session', {
-        method: 'POST',
-        body: JSON.stringify({ email: form.get('email'), password: form.get('password') }),
-      });
-      onSignedIn(person);
-    } catch {
-      setError('メールアドレスかパスワードが違います / Email or password is wrong');
-    }
-  };
-  return (
-    <form onSubmit={handleSubmit}>
-      <label>
-        メール / Email <input name="email" type="email" autoComplete="username" required />
-      </label>
-      <label>
-        パスワード / Password <input name="password" type="password" autoComplete="current-password" required />
-      </label>
-      <button type="submit">サインイン / Sign in</button>
-      {error && <p role="alert">{error}</p>}
-    </form>
-  );
-}
-
-function App() {
-  const [me, setMe] = useState<Person | null | undefined>(undefined);
-  const [bombs, setBombs] = useState<Bomb[]>([]);
-  useEffect(() => {
-    api<{ person: Person }>('/api/me').then(
-      (r) => setMe(r.person),
-      () => setMe(null),
-    );
-  }, []);
-  useEffect(() => {
-    if (me) api<{ items: Bomb[] }>('/api/bombs?limit=100').then((r) => setBombs(r.items));
-  }, [me]);
-  if (me === undefined) return null;
-  if (me === null) return <SignIn onSignedIn={setMe} />;
-  return (
-    <main>
-      <h1>Defuse</h1>
-      <ul>
-        {bombs.map((b) => (
-          <li key={b.id}>
-            {b.key} {b.title} — {b.status}
-          </li>
-        ))}
-      </ul>
-    </main>
-  );
-}
+/** The language choice follows the person to other devices; signed out, it stays on this one. */
+const rememberLocale = (locale: Locale) => {
+  if (queryClient.getQueryData(directoryKeys.me))
+    void api('/api/me', { method: 'PATCH', body: { locale } }).catch(() => {});
+};
 
 const root = document.getElementById('root');
 if (root)
   createRoot(root).render(
     <StrictMode>
-      <App />
+      <QueryClientProvider client={queryClient}>
+        <I18nProvider onChange={rememberLocale}>
+          <App />
+        </I18nProvider>
+      </QueryClientProvider>
     </StrictMode>,
   );

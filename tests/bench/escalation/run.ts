@@ -68,7 +68,7 @@ async function createStore(stored: number): Promise<Store> {
     db: database.db,
     dbKind: 'postgres',
     clock: { now: () => NOW },
-    signal: { committed: () => {} },
+    signal: { committed: () => {}, subscribe: () => () => {} },
   };
   return { label, name, database, sql, deps };
 }

@@ -1,0 +1,40 @@
+import type { DefuseEvent } from '@defuse/shared';
+import { useQueryClient } from '@tanstack/react-query';
+import { createContext, type ReactNode, useContext, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { directoryKeys } from '../api/keys.ts';
+import { createLiveEffectApplier } from './apply-live-effect.ts';
+import { LiveConnection } from './live-connection.ts';
+import type { LiveStatus } from './live-reducer.ts';
+
+const LiveContext = createContext<LiveConnection | null>(null);
+
+/** One live connection per signed-in page; every view reads its updates through the query cache. */
+export function LiveProvider({ children }: { children: ReactNode }) {
+  const queryClient = useQueryClient();
+  const [connection] = useState(
+    () =>
+      new LiveConnection({
+        onEffect: createLiveEffectApplier(queryClient),
+        // Signed out elsewhere, disabled or expired: back to the sign-in form.
+        onSessionEnded: () => void queryClient.invalidateQueries({ queryKey: directoryKeys.me }),
+      }),
+  );
+  useEffect(() => {
+    connection.start();
+    return () => connection.stop();
+  }, [connection]);
+  return <LiveContext.Provider value={connection}>{children}</LiveContext.Provider>;
+}
+
+/** Calls `handler` with every live event while the component is mounted. */
+export function useLiveEvent(handler: (event: DefuseEvent) => void): void {
+  const connection = useContext(LiveContext);
+  const latest = useRef(handler);
+  latest.current = handler;
+  useEffect(() => connection?.onEvent((event) => latest.current(event)), [connection]);
+}
+
+export function useLiveStatus(): LiveStatus {
+  const connection = useContext(LiveContext);
+  return useSyncExternalStore(connection?.subscribe ?? (() => () => {}), () => connection?.getStatus() ?? 'connecting');
+}
