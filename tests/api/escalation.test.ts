@@ -183,6 +183,9 @@ describe('exactly once, across restarts and instances', () => {
     };
     await expect(escalateDue(crashing)).rejects.toThrow('power cut');
     expect(await countPerBomb(list)).toEqual([0, 0, 0, 0, 0]);
+    // Two ticks, as the scheduler would run them: a row that SKIP LOCKED passed over because
+    // something held it for a moment fires on the next tick — and nothing fires twice.
+    await escalateDue(ctx.deps);
     await escalateDue(ctx.deps);
     expect(await countPerBomb(list)).toEqual([1, 1, 1, 1, 1]);
   });

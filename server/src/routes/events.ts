@@ -19,7 +19,7 @@ export async function eventRoutes(app: FastifyInstance, { deps }: { deps: Deps }
           viewerOf(request),
           request.query.after,
           request.query.limit,
-          await settled.poll(),
+          await settled.settle(1000),
         ),
     );
 }
