@@ -45,7 +45,10 @@ export class SettledSeq {
     // The snapshot is the statement's, taken before the id is assigned: its oldest running
     // transaction settles what earlier checkpoints waited on; the new id marks this one.
     const [row] = rowsOf<{ snapshot: string; mark: string }>(
-      await this.db.execute(sql`select pg_current_snapshot()::text as snapshot, pg_current_xact_id()::text as mark`),
+      await this.db.execute(
+        // The id makes this statement a transaction that commits, with nothing worth an fsync: commit it asynchronously.
+        sql`select set_config('synchronous_commit', 'off', true), pg_current_snapshot()::text as snapshot, pg_current_xact_id()::text as mark`,
+      ),
     );
     const oldest = oldestRunning(row?.snapshot ?? '0:0:');
     this.latestHigh = high;
