@@ -40,6 +40,11 @@ describe('installed dependencies', () => {
     expect(atLeast(version, FLOORS.ws ?? ''), version).toBe(true);
   });
 
+  it('postgres.js carries the nextWrite guard (patches/), so a closed socket cannot crash the process', () => {
+    const file = join(dirname(serverRequire.resolve('postgres')), 'connection.js');
+    expect(readFileSync(file, 'utf8')).toMatch(/if \(!socket\) \{[\s\S]*CONNECTION_CLOSED/);
+  });
+
   it('compares versions numerically', () => {
     expect(atLeast('8.21.0', '8.21.0')).toBe(true);
     expect(atLeast('8.9.0', '8.21.0')).toBe(false);
