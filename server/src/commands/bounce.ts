@@ -5,7 +5,7 @@ import { type DisputeReason, disputeText } from '../domain/notifications.ts';
 import { DomainError, invalidField } from '../errors.ts';
 import { getEscalationSettings } from '../queries/escalation-settings.ts';
 import { departmentsThatPassedOn } from '../queries/ownership-spans.ts';
-import { departmentsWithMembers, getPolicy, getRoutingTable } from '../queries/settings.ts';
+import { getRoutingContext } from '../queries/settings.ts';
 import type { ActionContext, Outcome } from './bomb-change.ts';
 
 /** The dispute a bounce raises, if any: a return to a department that passed it on, or too many bounces. */
@@ -52,9 +52,9 @@ export async function bounceOutcome(
       from: bomb.status,
     });
   }
-  const table = await getRoutingTable(tx);
-  const fallback = table?.fallbackDepartmentId ?? null;
-  const staffed = await departmentsWithMembers(tx);
+  const routing = await getRoutingContext(tx);
+  const fallback = routing.table?.fallbackDepartmentId ?? null;
+  const staffed = routing.staffed;
   let to = wanted ?? fallback;
   let fallbackReason: 'department_empty' | null = null;
   if (to && !staffed.has(to) && fallback && to !== fallback) {
@@ -67,7 +67,7 @@ export async function bounceOutcome(
   const bounces = bomb.bounces + 1;
   const settles = kind === 'rerouted' && standing.manager;
   const dispute = settles ? null : await disputeOf(ctx, to, bounces);
-  const policy = await getPolicy(tx, to);
+  const policy = routing.policyOf(to);
   const type: EventType = kind === 'declined' ? 'bomb.declined' : 'bomb.rerouted';
   return {
     set: {

@@ -121,15 +121,19 @@ export class LiveHub extends EventEmitter {
   }
 
   /**
-   * Waits (briefly) for a read that starts after this call, so a new client's hello names what has
-   * settled by now rather than what the last wake-up saw.
+   * The seq up to which this instance has read, once every event committed before this call is
+   * in (waiting at most `timeoutMs`). A new client's hello and GET /api/events both stop here, so
+   * the instance keeps one settled cursor rather than one per reader.
    */
-  private async catchUp(): Promise<void> {
-    this.wake(0);
-    const until = performance.now() + 500;
-    while ((this.reading || this.readAgain) && performance.now() < until) {
+  async readUpToNow(timeoutMs = 1000): Promise<number> {
+    await this.start();
+    const target = await lastEventSeq(this.deps.db);
+    const until = performance.now() + timeoutMs;
+    while (this.cursor < target && !this.closed && performance.now() < until) {
+      this.wake(0);
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
+    return this.cursor;
   }
 
   private async drain(): Promise<void> {
@@ -200,10 +204,8 @@ export class LiveHub extends EventEmitter {
     if (this.closed) return conn.close(LIVE_CLOSE.goingAway, 'server closing');
     this.connections.add(conn);
     try {
-      await this.start();
-      await this.catchUp();
       // What this instance has read and fanned out: the newest seq it can promise has no gap below.
-      const newest = this.cursor;
+      const newest = await this.readUpToNow(500);
       conn.send(frameOf({ type: 'hello', lastSeq: newest, protocol: LIVE_PROTOCOL_VERSION }));
       // A client may be a little ahead of this instance (it read /api/events, or another instance):
       // it keeps its place. Only a seq no event here ever had means another database.

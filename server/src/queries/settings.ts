@@ -48,11 +48,6 @@ function defaultRoutingTable(rows: { id: string; slug: string }[]): RoutingTable
   return fallback ? { rules, fallbackDepartmentId: fallback } : null;
 }
 
-export async function departmentsWithMembers(db: DbOrTx): Promise<Set<string>> {
-  const rows = await db.selectDistinct({ id: departmentMembers.departmentId }).from(departmentMembers).where(sql`true`);
-  return new Set(rows.map((r) => r.id));
-}
-
 /** What filing needs to route a bomb and set its deadlines. */
 export interface RoutingContext {
   table: RoutingTable | null;

@@ -4,10 +4,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Deps } from '../deps.ts';
 import { viewerOf } from '../plugins/auth.ts';
 import { listVisibleEventsAfter } from '../queries/events.ts';
-import { SettledSeq } from '../queries/settled-seq.ts';
 
 export async function eventRoutes(app: FastifyInstance, { deps }: { deps: Deps }) {
-  const settled = new SettledSeq(deps.db);
   app
     .withTypeProvider<ZodTypeProvider>()
     .get(
@@ -19,7 +17,7 @@ export async function eventRoutes(app: FastifyInstance, { deps }: { deps: Deps }
           viewerOf(request),
           request.query.after,
           request.query.limit,
-          await settled.settle(1000),
+          await app.liveHub.readUpToNow(),
         ),
     );
 }
