@@ -29,7 +29,12 @@ import {
 } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
-const id = () => uuid('id').primaryKey().defaultRandom();
+/**
+ * Ids are UUIDv7 (time first, then random; defuse_uuidv7() in migration 0003): new rows land at
+ * the right edge of every index keyed by id or bomb id, where random v4 ids scattered each filing
+ * over pages of indexes that grow with the data (WAL per filing ×4 at a million bombs).
+ */
+const id = () => uuid('id').primaryKey().default(sql`defuse_uuidv7()`);
 
 export const roleEnum = pgEnum('role', ROLES);
 export const localeEnum = pgEnum('locale', LOCALES);
@@ -125,7 +130,13 @@ export const bombs = pgTable(
   },
   (t) => [
     index('bombs_created').on(t.createdAt.desc(), t.id.desc()),
-    index('bombs_department_queue').on(t.departmentId, t.status, t.claimDueAt, t.id),
+    /** A department's queue per status in claim-deadline order (none last), so a page reads only its own rows. */
+    index('bombs_department_queue').on(
+      t.departmentId,
+      t.status,
+      sql`coalesce(${t.claimDueAt}, 'infinity'::timestamptz)`,
+      t.id,
+    ),
     index('bombs_filed_by').on(t.filedById, t.status),
     index('bombs_assignee').on(t.assigneeId, t.status),
     index('bombs_product').on(t.productId, t.resolvedAt),
@@ -214,6 +225,15 @@ export const settings = pgTable('settings', {
   key: text('key').primaryKey(),
   value: jsonb('value').notNull(),
   updatedAt: ts('updated_at').notNull(),
+});
+
+/**
+ * One row whose version triggers bump on every change to what routing reads (settings,
+ * departments, members, policies): an instance keeps its routing context while the version holds.
+ */
+export const routingVersion = pgTable('routing_version', {
+  id: integer('id').primaryKey(),
+  version: bigint('version', { mode: 'number' }).notNull(),
 });
 
 export const departmentPolicies = pgTable('department_policies', {

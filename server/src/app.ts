@@ -10,7 +10,8 @@ import type { LiveOptions } from './live/hub.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { docsPlugin } from './plugins/docs.ts';
 import { errorsPlugin } from './plugins/errors.ts';
-import { livePlugin } from './plugins/live.ts';
+import { headerCountPlugin } from './plugins/header-count.ts';
+import { livePlugin, liveSocketError } from './plugins/live.ts';
 import { noNulPlugin } from './plugins/no-nul.ts';
 import { hasWebBuild, webPlugin } from './plugins/web.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -75,6 +76,7 @@ export async function buildApp(deps: Deps, options: BuildOptions): Promise<Fasti
   const spa = hasWebBuild(options.webRoot);
   if (options.webRoot && !spa) app.log.warn({ root: options.webRoot }, 'no web build found; run pnpm build');
   await app.register(errorsPlugin, { spa });
+  await app.register(headerCountPlugin);
   await app.register(noNulPlugin);
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -94,7 +96,12 @@ export async function buildApp(deps: Deps, options: BuildOptions): Promise<Fasti
     crossOriginEmbedderPolicy: false,
   });
   await app.register(cookie);
-  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(websocket, {
+    // Clients send only small pings, never fragmented: a few fragments and chunks are plenty, and
+    // set here rather than left to ws's defaults (16,384 fragments, 65,536 chunks per socket).
+    options: { maxPayload: 64 * 1024, maxFragments: 16, maxBufferedChunks: 1024, perMessageDeflate: false },
+    errorHandler: liveSocketError,
+  });
   await app.register(docsPlugin);
   await app.register(authPlugin, { deps, origins: config.publicOrigins });
 

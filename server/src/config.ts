@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /** The one place that reads process.env. A bad value stops the start with a message. */
@@ -33,6 +34,26 @@ export type Config = {
 
 export class ConfigError extends Error {}
 
+/** proxy-addr's names for address ranges, as Fastify accepts them. */
+const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * Why a TRUST_PROXY entry is refused, or null. Only a proxy's own address (or CIDR, or a named
+ * range) may be trusted: `true`, a hop count or a /0 would take X-Forwarded-For from any client,
+ * which could then pick its address and step round the per-address sign-in limit.
+ */
+function proxyEntryProblem(entry: string): string | null {
+  if (PROXY_RANGES.has(entry)) return null;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  if (rest.length > 0 || isIP(address) === 0) {
+    return `${entry} is not an address, a CIDR or one of ${[...PROXY_RANGES].join(', ')} (never true or a hop count)`;
+  }
+  if (prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) >= 1 && Number(prefix) <= 128)) {
+    return `${entry} would trust every address`;
+  }
+  return null;
+}
+
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
@@ -51,6 +72,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (!/^https?:\/\/[^/]+$/.test(o))
       throw new ConfigError(`Invalid configuration:\n  PUBLIC_ORIGIN: ${o} is not an origin`);
   }
+  const proxies = e.TRUST_PROXY?.trim() ? e.TRUST_PROXY.split(',').map((p) => p.trim()) : undefined;
+  for (const entry of proxies ?? []) {
+    const problem = proxyEntryProblem(entry);
+    if (problem) throw new ConfigError(`Invalid configuration:\n  TRUST_PROXY: ${problem}`);
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -62,7 +88,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         ? { email: e.DEFUSE_ADMIN_EMAIL.toLowerCase(), password: e.DEFUSE_ADMIN_PASSWORD }
         : undefined,
     publicOrigins: origins,
-    trustProxy: e.TRUST_PROXY,
+    trustProxy: proxies?.join(','),
     secureCookies: origins.every((o) => o.startsWith('https://')),
     logLevel: e.LOG_LEVEL,
   };

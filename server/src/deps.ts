@@ -13,6 +13,13 @@ export interface ChangeSignal {
    * the live hub hears nothing from such a signal.
    */
   subscribe?(listener: (lastSeq: number) => void): () => void;
+  /**
+   * After a change to what a person may do commits (sign-out, disabled, a new password, role or
+   * departments): every instance re-checks that person's open sockets at once.
+   */
+  personChanged?(personId: string): void;
+  /** Hears `personChanged`, here or on another instance; null means "some may have been missed": re-check all. */
+  subscribePeople?(listener: (personId: string | null) => void): () => void;
 }
 
 export interface Deps {

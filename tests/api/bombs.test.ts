@@ -37,7 +37,10 @@ describe('filing a bomb', () => {
     expect(new Date(bomb.claimDueAt ?? 0).getTime() - new Date(bomb.createdAt).getTime()).toBe(hours(4) * 1000);
 
     const detail = await ctx.app.inject({ method: 'GET', url: `/api/bombs/${bomb.id}`, headers: ws.field.headers });
-    const { events: timeline } = detail.json() as { events: DefuseEvent[] };
+    const { bomb: stored, events: timeline } = detail.json() as { bomb: Bomb; events: DefuseEvent[] };
+    // filing answers the row it wrote without reading it back: it must be the row stored
+    expect(stored).toEqual(bomb);
+    expect(timeline[0]?.data.bomb).toEqual(bomb);
     expect(timeline.map((e) => e.type)).toEqual(['bomb.filed', 'bomb.routed']);
     expect(timeline[1]?.data.departmentId).toBe(ws.departments.logistics);
     expect(timeline[0]?.seq).toBeLessThan(timeline[1]?.seq ?? 0);

@@ -167,4 +167,42 @@ describe('every route, fed inputs generated from its schemas', () => {
       }
     }
   });
+
+  it('bounds every string and array a request may carry, caps every list limit, and times requests out (check 11)', () => {
+    const unbounded: string[] = [];
+    const checked: string[] = [];
+    const walk = (schema: JsonSchema, where: string) => {
+      const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
+      const boundedFormat = schema.format === 'uuid' || schema.format === 'date-time';
+      if (types.includes('string') && schema.maxLength === undefined && !schema.enum && !boundedFormat) {
+        unbounded.push(`${where}: string without maxLength`);
+      }
+      if (types.includes('array') && schema.maxItems === undefined) unbounded.push(`${where}: array without maxItems`);
+      if (types.includes('string') || types.includes('array')) checked.push(where);
+      for (const [name, child] of Object.entries(schema.properties ?? {})) walk(child, `${where}.${name}`);
+      if (typeof schema.additionalProperties === 'object') walk(schema.additionalProperties, `${where}.*`);
+      if (schema.items) walk(schema.items, `${where}[]`);
+      for (const [i, child] of [...(schema.anyOf ?? []), ...(schema.oneOf ?? [])].entries())
+        walk(child, `${where}|${i}`);
+    };
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const name = `${method.toUpperCase()} ${path}`;
+        const body = op.requestBody?.content['application/json']?.schema;
+        if (body) walk(body, `${name} body`);
+        for (const p of op.parameters ?? []) {
+          if (p.in === 'header') continue;
+          walk(p.schema, `${name} ${p.in} ${p.name}`);
+          if (p.name === 'limit') expect(p.schema.maximum, `${name} limit`).toBeLessThanOrEqual(5000);
+        }
+      }
+    }
+    expect(unbounded).toEqual([]);
+    // The walk reached the schemas (98 strings and arrays when written).
+    expect(checked.length).toBeGreaterThan(50);
+    expect(ctx.app.server.requestTimeout).toBeGreaterThan(0);
+    expect(ctx.app.server.requestTimeout).toBeLessThanOrEqual(60_000);
+    expect(ctx.app.initialConfig.connectionTimeout).toBeGreaterThan(0);
+    expect(ctx.app.initialConfig.bodyLimit).toBeLessThanOrEqual(1024 * 1024);
+  });
 });

@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { buildApp } from '@defuse/server/app';
+import type { Deps } from '@defuse/server/deps';
 import { LocalSignal } from '@defuse/server/live/local-signal';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,10 +13,11 @@ let app: FastifyInstance;
 let lines = '';
 let close: () => Promise<void> = async () => {};
 let ws: Awaited<ReturnType<typeof createWorkspace>>;
+let deps: Deps;
 
 beforeAll(async () => {
   const database = await freshDatabase();
-  const deps = { db: database.db, dbKind: database.kind, clock: manualClock(), signal: new LocalSignal() };
+  deps = { db: database.db, dbKind: database.kind, clock: manualClock(), signal: new LocalSignal() };
   const stream = new PassThrough();
   stream.on('data', (c: Buffer) => {
     lines += c.toString();
@@ -55,6 +57,21 @@ describe('logs', () => {
       payload: { title: 't', category: 'other', severity: 'low' },
     });
     await app.inject({ method: 'GET', url: '/api/people', headers: { authorization: 'Bearer dfs_not-a-real-token' } });
+    // Refused by role, and refused by the object (a claim outside one's department).
+    await app.inject({ method: 'GET', url: '/api/webhooks/deliveries', headers: ws.field.headers });
+    const filed = await app.inject({
+      method: 'POST',
+      url: '/api/bombs',
+      headers: ws.field.headers,
+      payload: { title: 'late shipment', category: 'shipping', severity: 'low' },
+    });
+    const { bomb } = filed.json() as { bomb: { id: string } };
+    const claim = await app.inject({
+      method: 'POST',
+      url: `/api/bombs/${bomb.id}/claim`,
+      headers: ws.docsMember.headers,
+    });
+    expect(claim.statusCode).toBe(403);
 
     const records = lines
       .trim()
@@ -75,6 +92,12 @@ describe('logs', () => {
     // failures are logged, so they can be audited
     expect(records.some((r) => r.event === 'auth.unauthenticated')).toBe(true);
     expect(records.some((r) => r.event === 'auth.signed_in')).toBe(true);
+    expect(records.find((r) => r.event === 'auth.sign_in_failed')).toMatchObject({ reason: 'invalid_credentials' });
+    const forbidden = records.filter((r) => r.event === 'auth.forbidden');
+    expect(forbidden).toEqual([
+      expect.objectContaining({ personId: ws.field.id, url: '/api/webhooks/deliveries' }),
+      expect.objectContaining({ personId: ws.docsMember.id, url: `/api/bombs/${bomb.id}/claim` }),
+    ]);
   });
 });
 
@@ -90,5 +113,39 @@ describe('behind a proxy', () => {
       });
     for (let i = 0; i < 50; i++) expect((await attempt(i)).statusCode).toBe(401);
     expect((await attempt(99)).statusCode).toBe(429);
+  });
+
+  it('takes the client address from X-Forwarded-For only when the configured proxy sends it (check 15)', async () => {
+    const stream = new PassThrough();
+    let proxiedLines = '';
+    stream.on('data', (c: Buffer) => {
+      proxiedLines += c.toString();
+    });
+    const proxied = await buildApp(
+      { ...deps, signal: new LocalSignal() },
+      { config: { ...testConfig, logLevel: 'info', trustProxy: '10.0.0.1' }, logger: { stream } },
+    );
+    try {
+      /** The client address Fastify settled on, as its request log records it. */
+      const seen = async (remoteAddress: string, forwarded: string) => {
+        await proxied.inject({
+          method: 'GET',
+          url: '/api/health',
+          remoteAddress,
+          headers: { 'x-forwarded-for': forwarded },
+        });
+        const records = proxiedLines
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as { req?: { remoteAddress?: string } });
+        return records.findLast((r) => r.req?.remoteAddress !== undefined)?.req?.remoteAddress;
+      };
+      expect(await seen('10.0.0.1', '203.0.113.50')).toBe('203.0.113.50');
+      // Only the hop the proxy added counts: what the client wrote before it is not believed.
+      expect(await seen('10.0.0.1', '192.0.2.1, 203.0.113.51')).toBe('203.0.113.51');
+      expect(await seen('198.51.100.20', '203.0.113.52')).toBe('198.51.100.20');
+    } finally {
+      await proxied.close();
+    }
   });
 });

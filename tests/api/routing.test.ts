@@ -1,5 +1,5 @@
-import { escalationJobs } from '@defuse/drizzle';
-import type { RoutingTable } from '@defuse/shared';
+import { departmentMembers, escalationJobs, ownershipSpans } from '@defuse/drizzle';
+import type { Bomb, RoutingTable } from '@defuse/shared';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { timeline } from '../helpers/actions.ts';
@@ -104,6 +104,20 @@ describe('filing follows the stored table', () => {
     expect(routed?.data).toMatchObject({ fallbackReason: 'department_empty', skippedDepartmentId: empty });
   });
 
+  it('sees a change to what routing reads at the next filing, whichever way it was written', async () => {
+    // Filing keeps its routing context while the routing version holds; triggers move the version.
+    const staffed = await createDepartment(ctx, 'soon-empty');
+    const member = await createActor(ctx, 'member', { departmentIds: [staffed] });
+    await putRouting({
+      rules: [{ when: { categories: ['quality'] }, departmentId: staffed }],
+      fallbackDepartmentId: ws.departments.productOffice,
+    });
+    expect((await fileBomb(ctx, ws.field, { category: 'quality' })).departmentId).toBe(staffed);
+    // behind the server's back: no command, no signal
+    await ctx.deps.db.delete(departmentMembers).where(eq(departmentMembers.personId, member.id));
+    expect((await fileBomb(ctx, ws.field, { category: 'quality' })).departmentId).toBe(ws.departments.productOffice);
+  });
+
   it('a rule naming a person claims the bomb on their behalf, with a resolve deadline', async () => {
     const owner = await createActor(ctx, 'member', { departmentIds: [ws.departments.documentation] });
     await putRouting({
@@ -113,11 +127,17 @@ describe('filing follows the stored table', () => {
     const bomb = await fileBomb(ctx, ws.field, { category: 'manual' });
     expect(bomb).toMatchObject({ status: 'claimed', assigneeId: owner.id, claimDueAt: null });
     expect(bomb.resolveDueAt).not.toBeNull();
+    const detail = await ctx.app.inject({ method: 'GET', url: `/api/bombs/${bomb.id}`, headers: ws.pm.headers });
+    expect((detail.json() as { bomb: Bomb }).bomb).toEqual(bomb);
     const events = await timeline(ctx, ws.pm, bomb.id);
     expect(events.map((e) => e.type)).toEqual(['bomb.filed', 'bomb.routed', 'bomb.claimed']);
     expect(events[2]?.data).toMatchObject({ onBehalf: true, ruleIndex: 0 });
     const jobs = await ctx.deps.db.select().from(escalationJobs).where(eq(escalationJobs.bombId, bomb.id));
     expect(new Set(jobs.map((j) => j.reason))).toEqual(new Set(['resolve_overdue', 'claimed_idle']));
+    const spans = await ctx.deps.db.select().from(ownershipSpans).where(eq(ownershipSpans.bombId, bomb.id));
+    expect(spans.map((s) => [s.departmentId, s.claimedAt?.toISOString()])).toEqual([
+      [ws.departments.documentation, bomb.createdAt],
+    ]);
   });
 
   it('filing writes the claim-deadline escalation rows, one per tier of the policy', async () => {

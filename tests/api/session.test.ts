@@ -1,8 +1,12 @@
-import { apiTokens, people } from '@defuse/drizzle';
+import { apiTokens, people, sessions } from '@defuse/drizzle';
+import { buildApp } from '@defuse/server/app';
+import { hashToken } from '@defuse/server/auth/tokens';
+import { openPostgres } from '@defuse/server/db/open';
+import { LocalSignal } from '@defuse/server/live/local-signal';
 import type { ApiError, Person } from '@defuse/shared';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, TEST_ORIGIN, type TestContext } from '../helpers/app.ts';
+import { createTestContext, TEST_ORIGIN, type TestContext, testConfig } from '../helpers/app.ts';
 import { days, hours } from '../helpers/clock.ts';
 import { createActor, createWorkspace, TEST_PASSWORD } from '../helpers/factories.ts';
 
@@ -35,7 +39,15 @@ describe('sign-in', () => {
     expect(line).toMatch(/SameSite=Lax/);
     expect(line).toMatch(/Path=\//);
     expect(line).not.toMatch(/Secure/);
-    expect(res.body).not.toContain(sessionCookie(res).split('=')[1]);
+    const token = sessionCookie(res).split('=')[1] ?? '';
+    expect(res.body).not.toContain(token);
+    // 32 bytes from the CSPRNG (43 base64url characters); only its SHA-256 is stored.
+    const stored = await ctx.deps.db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.tokenHash, hashToken(token)));
+    expect(stored).toHaveLength(1);
+    expect(JSON.stringify(await ctx.deps.db.select().from(sessions))).not.toContain(token);
   });
 
   it('accepts the email in any case', async () => {
@@ -81,6 +93,33 @@ describe('sign-in', () => {
     expect((blocked.json() as ApiError).error.code).toBe('rate_limited');
     ctx.clock.advance(16 * 60);
     expect((await signIn(victim.email, TEST_PASSWORD)).statusCode).toBe(200);
+  });
+});
+
+describe('the sign-in limit (check 4)', () => {
+  it('is shared by every instance: failures counted through one are refused through another', async () => {
+    // A second instance: its own app and, on PostgreSQL, its own connections to the same database.
+    const second = ctx.database.url ? openPostgres(ctx.database.url, { max: 2 }) : undefined;
+    const other = await buildApp(
+      { ...ctx.deps, db: second?.db ?? ctx.deps.db, signal: new LocalSignal() },
+      { config: testConfig, logger: false },
+    );
+    try {
+      const victim = await createActor(ctx, 'member');
+      const on = (app: typeof other, password: string) =>
+        app.inject({ method: 'POST', url: '/api/session', payload: { email: victim.email, password } });
+      for (let i = 0; i < 10; i++) {
+        expect((await on(i % 2 === 0 ? ctx.app : other, `wrong-${i}-password`)).statusCode).toBe(401);
+      }
+      for (const app of [ctx.app, other]) {
+        const blocked = await on(app, TEST_PASSWORD);
+        expect(blocked.statusCode).toBe(429);
+        expect((blocked.json() as ApiError).error.code).toBe('rate_limited');
+      }
+    } finally {
+      await other.close();
+      await second?.close();
+    }
   });
 });
 
@@ -192,6 +231,62 @@ describe('passwords', () => {
     expect(Number(m?.[2])).toBeGreaterThanOrEqual(2);
     expect(Number(m?.[3])).toBe(1);
     expect((await signIn('hanako@example.test', 'a long enough passphrase')).statusCode).toBe(200);
+  });
+
+  it('take any characters from 8 up to 256, with no composition rules (check 3)', async () => {
+    const accepted = [
+      'abcdefgh',
+      'パスワードです長い',
+      'x'.repeat(64),
+      `${'long passphrase '.repeat(16)}`.slice(0, 256),
+    ];
+    for (const [i, password] of accepted.entries()) {
+      const email = `any-${i}@example.test`;
+      const created = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/people',
+        headers: ws.admin.headers,
+        payload: { name: `Any ${i}`, email, role: 'field', password },
+      });
+      expect(created.statusCode, password).toBe(201);
+      expect((await signIn(email, password)).statusCode, password).toBe(200);
+    }
+    const tooLong = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/people',
+      headers: ws.admin.headers,
+      payload: { name: 'Too long', email: 'too-long@example.test', role: 'field', password: 'x'.repeat(257) },
+    });
+    expect(tooLong.statusCode).toBe(400);
+  });
+
+  it('take as long to refuse an unknown email as a wrong password (check 3)', async () => {
+    const known = await createActor(ctx, 'field');
+    const time = async (email: string, i: number) => {
+      const started = performance.now();
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/session',
+        // One address per attempt, so the per-address limit does not end the measurement.
+        remoteAddress: `192.0.2.${i}`,
+        payload: { email, password: `not-the-password-${i}` },
+      });
+      expect(res.statusCode).toBe(401);
+      return performance.now() - started;
+    };
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+    const unknown: number[] = [];
+    const wrong: number[] = [];
+    // Interleaved, so load from elsewhere on the machine falls on both alike.
+    for (let i = 0; i < 7; i++) {
+      unknown.push(await time(`nobody-${i}@example.test`, 2 * i + 1));
+      wrong.push(await time(known.email, 2 * i + 2));
+    }
+    const ratio = median(unknown) / median(wrong);
+    expect(ratio, `unknown ${median(unknown).toFixed(1)} ms, wrong ${median(wrong).toFixed(1)} ms`).toBeGreaterThan(
+      0.6,
+    );
+    expect(ratio, `unknown ${median(unknown).toFixed(1)} ms, wrong ${median(wrong).toFixed(1)} ms`).toBeLessThan(2);
   });
 
   it('must be at least 8 characters', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { type PrivatePostgres, privatePostgres } from '../helpers/private-postgres.ts';
-import { type ServerProcess, startServer } from '../helpers/server-process.ts';
+import { type ServerProcess, signInCookie, startServer } from '../helpers/server-process.ts';
 
 const ORIGIN = 'http://127.0.0.1:1';
 const ADMIN = { DEFUSE_ADMIN_EMAIL: 'root@example.test', DEFUSE_ADMIN_PASSWORD: 'restart-password' };
@@ -27,12 +27,10 @@ describe('PostgreSQL restarted under load', () => {
   it('answers 503 while it is away, never hangs or crashes, and recovers by itself', async () => {
     pg = await privatePostgres();
     server = await startServer({ DATABASE_URL: pg.url, ...ADMIN, PUBLIC_ORIGIN: ORIGIN, DEFUSE_SEED: 'none' });
-    const signIn = await fetch(`${server.url}/api/session`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: ADMIN.DEFUSE_ADMIN_EMAIL, password: ADMIN.DEFUSE_ADMIN_PASSWORD }),
+    const cookie = await signInCookie(server.url, {
+      email: ADMIN.DEFUSE_ADMIN_EMAIL,
+      password: ADMIN.DEFUSE_ADMIN_PASSWORD,
     });
-    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     const file = () =>
       request(`${server?.url}/api/bombs`, {
         method: 'POST',

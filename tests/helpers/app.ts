@@ -1,4 +1,4 @@
-import { buildApp } from '@defuse/server/app';
+import { type BuildOptions, buildApp } from '@defuse/server/app';
 import type { Database } from '@defuse/server/db/open';
 import type { Deps } from '@defuse/server/deps';
 import type { LiveHub, LiveOptions } from '@defuse/server/live/hub';
@@ -11,11 +11,11 @@ import { freshDatabase } from './db.ts';
 
 export const TEST_ORIGIN = 'http://127.0.0.1:3000';
 
-export const testConfig = {
+export const testConfig: BuildOptions['config'] = {
   publicOrigins: [TEST_ORIGIN, 'http://localhost:3000'],
   secureCookies: false,
   trustProxy: undefined,
-  logLevel: 'silent' as const,
+  logLevel: 'silent',
 };
 
 export interface TestContext {
@@ -31,13 +31,23 @@ export interface TestContext {
 
 /** A real app over a fresh migrated database and a manual clock; every API test starts here. */
 export async function createTestContext(
-  options: { clock?: ManualClock; dbMax?: number; live?: Partial<LiveOptions> } = {},
+  options: {
+    clock?: ManualClock;
+    dbMax?: number;
+    live?: Partial<LiveOptions>;
+    /** Overrides of the test configuration (public origins, Secure cookies, a trusted proxy). */
+    config?: Partial<BuildOptions['config']>;
+  } = {},
 ): Promise<TestContext> {
   const database = await freshDatabase(options.dbMax !== undefined ? { max: options.dbMax } : {});
   const clock = options.clock ?? manualClock();
   const signal = new LocalSignal();
   const deps: Deps = { db: database.db, dbKind: database.kind, clock, signal };
-  const app = await buildApp(deps, { config: testConfig, logger: false, ...(options.live && { live: options.live }) });
+  const app = await buildApp(deps, {
+    config: { ...testConfig, ...options.config },
+    logger: false,
+    ...(options.live && { live: options.live }),
+  });
   await app.ready();
   return {
     app,

@@ -1,19 +1,9 @@
 import type { Bomb } from '@defuse/shared';
 import { expect } from 'vitest';
-import { type ServerProcess, startServer } from './server-process.ts';
+import { signInCookie, startServer } from './server-process.ts';
 
 const ORIGIN = 'http://127.0.0.1:1';
 const ADMIN = { DEFUSE_ADMIN_EMAIL: 'root@example.test', DEFUSE_ADMIN_PASSWORD: 'durable-password' };
-
-async function signIn(server: ServerProcess): Promise<string> {
-  const res = await fetch(`${server.url}/api/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: ADMIN.DEFUSE_ADMIN_EMAIL, password: ADMIN.DEFUSE_ADMIN_PASSWORD }),
-  });
-  expect(res.status).toBe(200);
-  return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-}
 
 async function file(
   url: string,
@@ -62,7 +52,10 @@ export async function killDuringFilings(
   const env = { ...databaseEnv, ...ADMIN, PUBLIC_ORIGIN: ORIGIN, DEFUSE_SEED: 'none' };
   const first = await startServer(env);
   track(() => first.stop('SIGKILL'));
-  const cookie = await signIn(first);
+  const cookie = await signInCookie(first.url, {
+    email: ADMIN.DEFUSE_ADMIN_EMAIL,
+    password: ADMIN.DEFUSE_ADMIN_PASSWORD,
+  });
 
   const keys = Array.from({ length: total }, (_, i) => `durable-${i}`);
   const acknowledged = new Map<string, string>();

@@ -64,3 +64,14 @@ export function runServerToExit(env: Record<string, string>): Promise<{ code: nu
   });
   return new Promise((resolve) => child.on('exit', (code) => resolve({ code, output })));
 }
+
+/** Signs in on a running server; resolves with the `name=value` of its session cookie. */
+export async function signInCookie(url: string, credentials: { email: string; password: string }): Promise<string> {
+  const res = await fetch(`${url}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(credentials),
+  });
+  if (res.status !== 200) throw new Error(`sign-in answered ${res.status}`);
+  return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+}

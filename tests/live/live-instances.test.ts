@@ -8,10 +8,10 @@ import { appendEvents, type NewEvent } from '@defuse/server/queries/events';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listenOnPort0, openLive, testConfig } from '../helpers/app.ts';
+import { type LiveSocket, listenOnPort0, openLive, testConfig, until } from '../helpers/app.ts';
 import { manualClock } from '../helpers/clock.ts';
 import { freshDatabase, usingPostgres } from '../helpers/db.ts';
-import { createWorkspace, fileBomb } from '../helpers/factories.ts';
+import { createActor, createWorkspace, fileBomb } from '../helpers/factories.ts';
 
 /**
  * Several server instances sharing one PostgreSQL, signalling through LISTEN/NOTIFY. This needs
@@ -154,5 +154,94 @@ describe.runIf(usingPostgres())('two instances on one PostgreSQL', () => {
     await live.waitForLive('event', (m) => m.event.seq === secondSeq);
     expect(live.seqs()).toEqual([firstSeq, secondSeq]);
     live.close();
+  });
+
+  /** The close code, or 'open' if the socket is still open after `ms` (the periodic re-check is 60 s). */
+  const closedWithin = (live: LiveSocket, ms: number) =>
+    Promise.race([live.closed, new Promise<'open'>((resolve) => setTimeout(() => resolve('open'), ms))]);
+
+  it('closes a socket on B at once when its session signs out through A', async () => {
+    const actor = await createActor(a, 'field');
+    const onB = await openLive(b.ws, { headers: actor.headers });
+    await onB.waitForLive('hello');
+    const other = await openLive(b.ws, { headers: w.field.headers });
+    await other.waitForLive('hello');
+    const out = await a.app.inject({ method: 'DELETE', url: '/api/session', headers: actor.headers });
+    expect(out.statusCode).toBe(204);
+    expect(await closedWithin(onB, 3000)).toBe(4401);
+    // Another person's socket on B is left alone.
+    const bomb = await fileBomb(a, w.field);
+    await other.waitForLive('event', (m) => m.event.bombId === bomb.id);
+    other.close();
+  });
+
+  it('closes every socket on B of a person an admin disables through A', async () => {
+    const actor = await createActor(a, 'member', { departmentIds: [w.departments.logistics] });
+    const sockets = await Promise.all([
+      openLive(b.ws, { headers: actor.headers }),
+      openLive(b.ws, { headers: actor.headers }),
+    ]);
+    for (const s of sockets) await s.waitForLive('hello');
+    const res = await a.app.inject({
+      method: 'PATCH',
+      url: `/api/people/${actor.id}`,
+      headers: w.admin.headers,
+      payload: { disabled: true },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(await Promise.all(sockets.map((s) => closedWithin(s, 3000)))).toEqual([4401, 4401]);
+  });
+
+  it('re-reads on B at once what a person may see when A changes their departments', async () => {
+    const actor = await createActor(a, 'member', { departmentIds: [w.departments.logistics] });
+    const onB = await openLive(b.ws, { headers: actor.headers });
+    await onB.waitForLive('hello');
+    const departmentsOnB = () => b.app.liveHub.connectionsOf(actor.id).map((c) => c.viewer.departmentIds);
+    expect(departmentsOnB()).toEqual([[w.departments.logistics]]);
+    const res = await a.app.inject({
+      method: 'PATCH',
+      url: `/api/departments/${w.departments.documentation}`,
+      headers: w.admin.headers,
+      payload: { memberIds: [actor.id] },
+    });
+    expect(res.statusCode).toBe(200);
+    await until(() => departmentsOnB()[0]?.includes(w.departments.documentation) === true, 3000);
+    expect(onB.ws.readyState).toBe(onB.ws.OPEN);
+    onB.close();
+  });
+
+  // B keeps resolved sessions for a moment (SessionCache); the clock here never moves, so only the
+  // signal from A can make B let go of one.
+  const meOnB = async (headers: Record<string, string>) =>
+    (await b.app.inject({ method: 'GET', url: '/api/me', headers })).statusCode;
+  const untilAsync = async (check: () => Promise<boolean>, timeoutMs: number) => {
+    const end = performance.now() + timeoutMs;
+    while (!(await check())) {
+      if (performance.now() > end) throw new Error('condition not met in time');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+
+  it('refuses through B a session signed out through A, though B had just resolved it', async () => {
+    const actor = await createActor(a, 'field');
+    expect(await meOnB(actor.headers)).toBe(200);
+    const out = await a.app.inject({ method: 'DELETE', url: '/api/session', headers: actor.headers });
+    expect(out.statusCode).toBe(204);
+    await untilAsync(async () => (await meOnB(actor.headers)) === 401, 3000);
+  });
+
+  it('lets B apply at once the role A just gave', async () => {
+    const actor = await createActor(a, 'member', { departmentIds: [w.departments.logistics] });
+    const dashboardOnB = async () =>
+      (await b.app.inject({ method: 'GET', url: '/api/isolation', headers: actor.headers })).statusCode;
+    expect(await dashboardOnB()).toBe(403);
+    const res = await a.app.inject({
+      method: 'PATCH',
+      url: `/api/people/${actor.id}`,
+      headers: w.admin.headers,
+      payload: { role: 'pm' },
+    });
+    expect(res.statusCode).toBe(200);
+    await untilAsync(async () => (await dashboardOnB()) === 200, 3000);
   });
 });

@@ -33,4 +33,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DEFUSE_ADMIN_EMAIL: 'a@b.test' })).toThrow(/DEFUSE_ADMIN_PASSWORD/);
     expect(() => loadConfig({ PUBLIC_ORIGIN: 'not an origin' })).toThrow(/PUBLIC_ORIGIN/);
   });
+
+  it('trusts X-Forwarded-* only from a named proxy address, never from everyone (check 15)', () => {
+    expect(loadConfig({}).trustProxy).toBeUndefined();
+    expect(loadConfig({ TRUST_PROXY: '' }).trustProxy).toBeUndefined();
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.5' }).trustProxy).toBe('10.0.0.5');
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, ::1, loopback' }).trustProxy).toBe('10.0.0.0/8,::1,loopback');
+    for (const everyone of ['true', '*', '1', '0.0.0.0/0', '::/0', 'proxy.example.com', '10.0.0.1/x']) {
+      expect(() => loadConfig({ TRUST_PROXY: everyone }), everyone).toThrow(/TRUST_PROXY/);
+    }
+  });
 });

@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import type { Tx } from '../db/types.ts';
 import type { Deps } from '../deps.ts';
 import { addSeconds } from '../domain/deadlines.ts';
-import { planEscalations } from '../domain/escalation.ts';
+import { type PlannedEscalation, planEscalations } from '../domain/escalation.ts';
 import type { Standing } from '../domain/lifecycle.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { type BombRow, toBomb } from '../queries/bomb-row.ts';
@@ -123,6 +123,7 @@ export async function changeBomb(
   });
 }
 
+const resolveRunning = (b: BombRow) => (b.resolveDueAt && !b.pausedAt ? b.resolveDueAt : null);
 const same = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
 
 /**
@@ -132,7 +133,7 @@ const same = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.
  */
 export async function syncDeadlines(
   tx: Tx,
-  before: BombRow | null,
+  before: BombRow,
   after: BombRow,
   now: Date,
   assigneeActed: boolean,
@@ -144,12 +145,11 @@ export async function syncDeadlines(
     policy ??= await getPolicy(tx, after.departmentId ?? '');
     return policy;
   };
-  if (!same(before?.claimDueAt ?? null, after.claimDueAt) || before?.departmentId !== after.departmentId) {
-    if (before) await cancelEscalations(tx, after.id, ['claim_overdue'], now);
+  if (!same(before.claimDueAt, after.claimDueAt) || before.departmentId !== after.departmentId) {
+    await cancelEscalations(tx, after.id, ['claim_overdue'], now);
     if (after.claimDueAt)
       await scheduleEscalations(tx, after.id, planEscalations(await policyOf(), 'claim_overdue', after.claimDueAt));
   }
-  const resolveRunning = (b: BombRow | null) => (b?.resolveDueAt && !b.pausedAt ? b.resolveDueAt : null);
   const resolveBefore = resolveRunning(before);
   const resolveAfter = resolveRunning(after);
   if (!same(resolveBefore, resolveAfter)) {
@@ -157,14 +157,24 @@ export async function syncDeadlines(
     if (resolveAfter)
       await scheduleEscalations(tx, after.id, planEscalations(await policyOf(), 'resolve_overdue', resolveAfter));
   }
-  const claimedBefore = before?.status === 'claimed';
+  const claimedBefore = before.status === 'claimed';
   const claimedAfter = after.status === 'claimed';
-  const restartIdle = claimedAfter && (!claimedBefore || assigneeActed || before?.assigneeId !== after.assigneeId);
+  const restartIdle = claimedAfter && (!claimedBefore || assigneeActed || before.assigneeId !== after.assigneeId);
   if (claimedBefore && (!claimedAfter || restartIdle)) await cancelEscalations(tx, after.id, ['claimed_idle'], now);
   if (restartIdle) {
     const p = await policyOf();
     await scheduleEscalations(tx, after.id, planEscalations(p, 'claimed_idle', addSeconds(now, p.idleSeconds)));
   }
+}
+
+/** What a bomb that has just come into being must escalate on: filing plans these in its one statement. */
+export function initialEscalations(bomb: BombRow, now: Date, policy: Policy): PlannedEscalation[] {
+  const resolveDue = resolveRunning(bomb);
+  return [
+    ...(bomb.claimDueAt ? planEscalations(policy, 'claim_overdue', bomb.claimDueAt) : []),
+    ...(resolveDue ? planEscalations(policy, 'resolve_overdue', resolveDue) : []),
+    ...(bomb.status === 'claimed' ? planEscalations(policy, 'claimed_idle', addSeconds(now, policy.idleSeconds)) : []),
+  ];
 }
 
 /** Each department a bomb passes through keeps its own span: routed, claimed, paused, ended. */

@@ -20,11 +20,17 @@ async function assertSlugFree(db: DbOrTx, slug: string, exceptId?: string) {
     throw new DomainError('conflict', 'Slug already in use', [{ path: 'slug', message: 'Slug already in use' }]);
 }
 
-/** Leads are members too; the two lists are merged into one membership set. */
+/**
+ * Leads are members too; the two lists are merged into one membership set. Returns the people
+ * whose membership may have changed (members before and after), whose live view follows it.
+ */
 async function replaceMembers(tx: Tx, departmentId: string, leadIds: string[], memberIds: string[]) {
   await assertPeopleExist(tx, leadIds, 'leadIds');
   await assertPeopleExist(tx, memberIds, 'memberIds');
-  await tx.delete(departmentMembers).where(eq(departmentMembers.departmentId, departmentId));
+  const before = await tx
+    .delete(departmentMembers)
+    .where(eq(departmentMembers.departmentId, departmentId))
+    .returning({ personId: departmentMembers.personId });
   const leads = new Set(leadIds);
   const all = new Set([...leadIds, ...memberIds]);
   if (all.size > 0) {
@@ -32,32 +38,33 @@ async function replaceMembers(tx: Tx, departmentId: string, leadIds: string[], m
       .insert(departmentMembers)
       .values([...all].map((personId) => ({ departmentId, personId, isLead: leads.has(personId) })));
   }
+  return new Set([...all, ...before.map((m) => m.personId)]);
 }
 
 export async function createDepartment(
-  { db, clock }: Pick<Deps, 'db' | 'clock'>,
+  { db, clock, signal }: Pick<Deps, 'db' | 'clock' | 'signal'>,
   input: CreateDepartment,
 ): Promise<Department> {
-  const id = await db.transaction(async (tx) => {
+  const { id, affected } = await db.transaction(async (tx) => {
     await assertSlugFree(tx, input.slug);
     const [row] = await tx
       .insert(departments)
       .values({ name: input.name, slug: input.slug, webhookUrl: input.webhookUrl ?? null, createdAt: clock.now() })
       .returning({ id: departments.id });
     if (!row) throw new Error('insert returned no row');
-    await replaceMembers(tx, row.id, input.leadIds, input.memberIds);
-    return row.id;
+    return { id: row.id, affected: await replaceMembers(tx, row.id, input.leadIds, input.memberIds) };
   });
+  for (const personId of affected) signal.personChanged?.(personId);
   const department = await getDepartment(db, id);
   if (!department) throw new Error('department vanished');
   return department;
 }
 
 export async function updateDepartment(
-  { db }: Pick<Deps, 'db'>,
+  { db, signal }: Pick<Deps, 'db' | 'signal'>,
   { id, patch }: { id: string; patch: UpdateDepartment },
 ): Promise<Department> {
-  await db.transaction(async (tx) => {
+  const affected = await db.transaction(async (tx) => {
     const current = await getDepartment(tx, id);
     if (!current) throw notFound('No such department');
     if (patch.slug) await assertSlugFree(tx, patch.slug, id);
@@ -67,10 +74,10 @@ export async function updateDepartment(
       ...(patch.webhookUrl !== undefined && { webhookUrl: patch.webhookUrl }),
     };
     if (Object.keys(changes).length > 0) await tx.update(departments).set(changes).where(eq(departments.id, id));
-    if (patch.leadIds !== undefined || patch.memberIds !== undefined) {
-      await replaceMembers(tx, id, patch.leadIds ?? current.leadIds, patch.memberIds ?? current.memberIds);
-    }
+    if (patch.leadIds === undefined && patch.memberIds === undefined) return new Set<string>();
+    return replaceMembers(tx, id, patch.leadIds ?? current.leadIds, patch.memberIds ?? current.memberIds);
   });
+  for (const personId of affected) signal.personChanged?.(personId);
   const department = await getDepartment(db, id);
   if (!department) throw notFound('No such department');
   return department;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { idempotencyKeys } from '@defuse/drizzle';
 import { and, eq, sql } from 'drizzle-orm';
+import { isUniqueViolation } from '../db/errors.ts';
 import type { DbOrTx } from '../db/types.ts';
 import { rowsOf } from '../db/types.ts';
 import { DomainError } from '../errors.ts';
@@ -26,19 +27,41 @@ function canonical(value: unknown): string {
 
 export const hashRequest = (body: unknown) => createHash('sha256').update(canonical(body)).digest('hex');
 
-/**
- * Inside the change's transaction: a transaction-level advisory lock on (person, key) makes a
- * concurrent request with the same key answer 409 at once; a stored response is replayed; a
- * crash rolls the key back with the change, so a retry files again rather than finding a ghost.
+/*
+ * A key is stored with the change it answered, in the change's transaction, so a crash rolls it
+ * back with the change and a retry files again rather than finding a ghost. The write path does
+ * not look for a stored key first: the key's primary key refuses a second row, the change rolls
+ * back, and the caller answers from the stored row (storedResponse) — a retry costs a rolled-back
+ * change, a first request costs nothing.
  */
-export async function beginIdempotent(tx: DbOrTx, req: IdempotencyRequest): Promise<Replay | null> {
+
+/** Inside the change's transaction: a concurrent request with the same key answers 409 at once. */
+export async function lockIdempotencyKey(tx: DbOrTx, req: IdempotencyRequest): Promise<void> {
   const [lock] = rowsOf<{ ok: boolean }>(
     await tx.execute(sql`select pg_try_advisory_xact_lock(7234003, hashtext(${`${req.personId}:${req.key}`})) as ok`),
   );
   if (!lock?.ok) {
     throw new DomainError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed');
   }
-  const [stored] = await tx
+}
+
+/** The insert that stores the key with its response, for the change's own statement. */
+export function idempotencyKeyInsert(tx: DbOrTx, req: IdempotencyRequest, response: Replay, now: Date) {
+  return tx.insert(idempotencyKeys).values({
+    personId: req.personId,
+    key: req.key,
+    requestHash: req.requestHash,
+    responseStatus: response.status,
+    responseBody: response.body,
+    createdAt: now,
+  });
+}
+
+export const isStoredKey = (err: unknown) => isUniqueViolation(err, 'idempotency_keys_person_id_key_pk');
+
+/** What a stored key answered; 422 when the key came with another body. */
+export async function storedResponse(db: DbOrTx, req: IdempotencyRequest): Promise<Replay | null> {
+  const [stored] = await db
     .select()
     .from(idempotencyKeys)
     .where(and(eq(idempotencyKeys.personId, req.personId), eq(idempotencyKeys.key, req.key)));
@@ -47,20 +70,4 @@ export async function beginIdempotent(tx: DbOrTx, req: IdempotencyRequest): Prom
     throw new DomainError('idempotency_key_reused', 'This Idempotency-Key was used with a different request body');
   }
   return { status: stored.responseStatus, body: stored.responseBody };
-}
-
-export async function finishIdempotent(
-  tx: DbOrTx,
-  req: IdempotencyRequest,
-  response: Replay,
-  now: Date,
-): Promise<void> {
-  await tx.insert(idempotencyKeys).values({
-    personId: req.personId,
-    key: req.key,
-    requestHash: req.requestHash,
-    responseStatus: response.status,
-    responseBody: response.body,
-    createdAt: now,
-  });
 }

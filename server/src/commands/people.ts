@@ -50,8 +50,9 @@ export async function createPerson({ db, clock }: Pick<Deps, 'db' | 'clock'>, in
   return person;
 }
 
+/** Applies an admin's or the person's own change; every instance re-checks the person's sockets after it. */
 export async function updatePerson(
-  { db, clock }: Pick<Deps, 'db' | 'clock'>,
+  { db, clock, signal }: Pick<Deps, 'db' | 'clock' | 'signal'>,
   { id, patch }: { id: string; patch: UpdatePerson },
 ): Promise<Person> {
   const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
@@ -89,6 +90,8 @@ export async function updatePerson(
       }
     }
   });
+  // Disabled or a new password: their sockets close; a new role or departments: what they see changes.
+  signal.personChanged?.(id);
   const person = await getPerson(db, id);
   if (!person) throw notFound('No such person');
   return person;

@@ -2,6 +2,7 @@ import { apiTokens, people, sessions, signInAttempts } from '@defuse/drizzle';
 import type { Person, SignIn } from '@defuse/shared';
 import { and, count, eq, gt, isNull } from 'drizzle-orm';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
+import { type ResolvedSession, type SessionCache, TOUCH_EVERY_MS } from '../auth/session-cache.ts';
 import {
   API_TOKEN_PREFIX,
   hashToken,
@@ -9,7 +10,6 @@ import {
   SESSION_ABSOLUTE_SECONDS,
   SESSION_IDLE_SECONDS,
 } from '../auth/tokens.ts';
-import type { DbOrTx } from '../db/types.ts';
 import type { Deps } from '../deps.ts';
 import { addSeconds } from '../domain/deadlines.ts';
 import { DomainError } from '../errors.ts';
@@ -56,21 +56,31 @@ export async function signIn(
   return { token, person };
 }
 
-export async function signOut(db: DbOrTx, token: string): Promise<void> {
-  await db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token)));
+/** Ends the session; every instance closes the sockets opened with it. */
+export async function signOut({ db, signal }: Pick<Deps, 'db' | 'signal'>, token: string): Promise<void> {
+  const [ended] = await db
+    .delete(sessions)
+    .where(eq(sessions.tokenHash, hashToken(token)))
+    .returning({ personId: sessions.personId });
+  if (ended) signal.personChanged?.(ended.personId);
 }
 
 /** The viewer behind a session cookie, or null when it is unknown, idle too long, expired or disabled. */
 export async function resolveSession(
   { db, clock }: Pick<Deps, 'db' | 'clock'>,
   token: string,
-): Promise<{ viewer: Viewer; sessionId: string } | null> {
+  cache?: SessionCache,
+): Promise<ResolvedSession | null> {
   const now = clock.now();
+  const tokenHash = hashToken(token);
+  const cached = cache?.get(tokenHash, now);
+  if (cached) return cached;
+  const generation = cache?.begin() ?? 0;
   const [row] = await db
     .select({ session: sessions, person: people, memberships: membershipsField })
     .from(sessions)
     .innerJoin(people, eq(people.id, sessions.personId))
-    .where(eq(sessions.tokenHash, hashToken(token)));
+    .where(eq(sessions.tokenHash, tokenHash));
   if (!row || row.person.disabledAt) return null;
   const idleEnd = addSeconds(row.session.lastSeenAt, SESSION_IDLE_SECONDS);
   if (row.session.expiresAt <= now || idleEnd <= now) {
@@ -78,10 +88,14 @@ export async function resolveSession(
     return null;
   }
   // Touch at most once a minute: a busy board should not write on every read.
-  if (now.getTime() - row.session.lastSeenAt.getTime() > 60_000) {
+  let lastSeenAt = row.session.lastSeenAt;
+  if (now.getTime() - lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, row.session.id));
+    lastSeenAt = now;
   }
-  return { viewer: viewerFromRow(row.person, row.memberships), sessionId: row.session.id };
+  const resolved = { viewer: viewerFromRow(row.person, row.memberships), sessionId: row.session.id };
+  cache?.set(tokenHash, resolved, { now, lastSeenAt, expiresAt: row.session.expiresAt }, generation);
+  return resolved;
 }
 
 export async function resolveApiToken(

@@ -52,7 +52,7 @@ export async function openEmbedded(dir: string): Promise<Database> {
 
 export function openPostgres(url: string, options: { max?: number } = {}): Database {
   const client = postgres(url, { max: options.max ?? 10, onnotice: () => {}, connect_timeout: 10 });
-  const db = drizzlePostgres({ client, schema }) as unknown as Db;
+  const db = drizzlePostgres({ client: preparingAll(client), schema }) as unknown as Db;
   return {
     db,
     kind: 'postgres',
@@ -72,6 +72,31 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
       await client.end({ timeout: 5 });
     },
   };
+}
+
+/**
+ * drizzle asks postgres.js for an unnamed statement unless a query was `.prepare()`d by name, and
+ * postgres.js then describes every statement with parameters before it binds it: two round trips
+ * per statement. Preparing everything (postgres.js caches a statement per connection by its text,
+ * and recycles connections within the hour) makes it one from the second use on.
+ */
+export function preparingAll(client: postgres.Sql): postgres.Sql {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop === 'unsafe') {
+        return (query: string, args?: postgres.ParameterOrJSON<never>[], opts?: postgres.UnsafeQueryOptions) =>
+          target.unsafe(query, args, { ...opts, prepare: true });
+      }
+      if (prop === 'begin' || prop === 'savepoint') {
+        return (...args: unknown[]) => {
+          const fn = args.pop() as (tx: postgres.Sql) => unknown;
+          const begin = Reflect.get(target, prop, receiver) as (...a: unknown[]) => Promise<unknown>;
+          return begin(...args, (tx: postgres.Sql) => fn(preparingAll(tx)));
+        };
+      }
+      return Reflect.get(target, prop, receiver);
+    },
+  });
 }
 
 export async function pingDatabase(db: Db): Promise<void> {

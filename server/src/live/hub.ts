@@ -13,7 +13,10 @@ import { canSeeEvent } from './visibility.ts';
 export interface LiveOptions extends ConnectionLimits {
   /** Protocol pings this often; a socket that has not answered the previous one is dropped. */
   heartbeatMs: number;
-  /** Sessions and tokens of open sockets are re-checked this often (sign-out, disabling, expiry, memberships). */
+  /**
+   * Sessions and tokens of open sockets are re-checked this often: expiry, and a safety net for a
+   * sign-out, disabling or membership change whose signal was lost (those arrive at once).
+   */
   revalidateMs: number;
   /** Reads the table this often even without a signal; 0 for never (one process needs no safety net). */
   pollMs: number;
@@ -66,11 +69,13 @@ export class LiveHub extends EventEmitter {
   private readonly settled: SettledSeq;
   private started: Promise<void> | undefined;
   private reading = false;
+  /** Readers waiting in readUpToNow: they need the cursor to move even with no socket open. */
+  private catchingUp = 0;
   private readAgain = false;
   private closed = false;
   private readonly connections = new Set<LiveConnection>();
   private readonly timers: NodeJS.Timeout[] = [];
-  private unsubscribe: (() => void) | undefined;
+  private readonly unsubscribe: (() => void)[] = [];
 
   constructor(
     private readonly deps: Pick<Deps, 'db' | 'clock' | 'signal'>,
@@ -99,7 +104,13 @@ export class LiveHub extends EventEmitter {
   start(): Promise<void> {
     this.started ??= (async () => {
       // Subscribe first: a commit between reading the cursor and subscribing still wakes a read.
-      this.unsubscribe = this.deps.signal.subscribe?.((seq) => this.wake(seq));
+      const { signal } = this.deps;
+      const off = signal.subscribe?.((seq) => this.wake(seq));
+      // Sign-out, disabling, a new role or departments, here or on another instance: re-check at once.
+      const offPeople = signal.subscribePeople?.(
+        (personId) => void this.revalidate(personId === null ? () => true : (conn) => conn.viewer.id === personId),
+      );
+      for (const o of [off, offPeople]) if (o) this.unsubscribe.push(o);
       // Start from what has settled: history is the replay's job, not the live fan-out's.
       this.cursor = await this.settled.settle();
       const every = (ms: number, fn: () => void) => {
@@ -117,6 +128,8 @@ export class LiveHub extends EventEmitter {
   wake(seq: number): void {
     if (this.closed || (seq > 0 && seq <= this.cursor)) return;
     this.readAgain = true;
+    // Nobody to read for: no polling while no socket is open; the next reader catches up.
+    if (this.connections.size === 0 && this.catchingUp === 0) return;
     if (!this.reading && this.started) void this.drain();
   }
 
@@ -129,9 +142,14 @@ export class LiveHub extends EventEmitter {
     await this.start();
     const target = await lastEventSeq(this.deps.db);
     const until = performance.now() + timeoutMs;
-    while (this.cursor < target && !this.closed && performance.now() < until) {
-      this.wake(0);
-      await new Promise((resolve) => setTimeout(resolve, 2));
+    this.catchingUp++;
+    try {
+      while (this.cursor < target && !this.closed && performance.now() < until) {
+        this.wake(0);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+    } finally {
+      this.catchingUp--;
     }
     return this.cursor;
   }
@@ -143,17 +161,16 @@ export class LiveHub extends EventEmitter {
       while (this.readAgain && !this.closed) {
         this.readAgain = false;
         const upTo = await this.settled.poll();
-        for (;;) {
+        // Nobody live to send to: the cursor moves without reading; a joining socket replays from the table.
+        while (this.hasLive()) {
           const rows = await listEventsWithAudience(this.deps.db, this.cursor, this.options.pageSize, upTo);
           this.fanOut(rows);
           const last = rows.at(-1);
-          if (rows.length < this.options.pageSize || !last) {
-            // everything up to the settled seq is read; seqs missing below it were rolled back
-            this.cursor = Math.max(this.cursor, upTo);
-            break;
-          }
+          if (rows.length < this.options.pageSize || !last) break;
           this.cursor = last.event.seq;
         }
+        // everything up to the settled seq is read; seqs missing below it were rolled back
+        this.cursor = Math.max(this.cursor, upTo);
       }
       // A checkpoint still waits on a running transaction: look again shortly, signal or not.
       if (this.settled.waiting && !this.closed) setTimeout(() => this.wake(0), 10).unref();
@@ -163,6 +180,11 @@ export class LiveHub extends EventEmitter {
     } finally {
       this.reading = false;
     }
+  }
+
+  private hasLive(): boolean {
+    for (const conn of this.connections) if (conn.live) return true;
+    return false;
   }
 
   private fanOut(rows: EventWithAudience[]): void {
@@ -196,9 +218,9 @@ export class LiveHub extends EventEmitter {
    */
   async accept(socket: WebSocket, viewer: Viewer, credential: Credential, after: number | undefined): Promise<void> {
     const conn = new LiveConnection(socket, viewer, credential, this.options);
-    socket.on('pong', () => {
-      conn.alive = true;
-    });
+    // Control frames count against the message budget too: a flood of pings costs as much as one of messages.
+    socket.on('pong', () => this.allowFrame(conn));
+    socket.on('ping', () => this.allowFrame(conn));
     socket.on('message', (data) => this.onMessage(conn, data));
     socket.on('close', () => this.connections.delete(conn));
     if (this.closed) return conn.close(LIVE_CLOSE.goingAway, 'server closing');
@@ -246,12 +268,16 @@ export class LiveHub extends EventEmitter {
     }
   }
 
-  private onMessage(conn: LiveConnection, data: WebSocket.RawData): void {
+  /** The client is alive; false (and the socket closed) once it sends faster than allowed. */
+  private allowFrame(conn: LiveConnection): boolean {
     conn.alive = true;
-    if (!conn.takeMessageToken()) {
-      conn.close(LIVE_CLOSE.policy, 'too many messages');
-      return;
-    }
+    if (conn.takeMessageToken()) return true;
+    conn.close(LIVE_CLOSE.policy, 'too many messages');
+    return false;
+  }
+
+  private onMessage(conn: LiveConnection, data: WebSocket.RawData): void {
+    if (!this.allowFrame(conn)) return;
     let json: unknown;
     try {
       json = JSON.parse(data.toString());
@@ -306,18 +332,9 @@ export class LiveHub extends EventEmitter {
     }
   }
 
-  /** Closes this instance's sockets opened with a session that was just signed out. */
-  endSession(token: string): void {
-    for (const conn of this.connections) {
-      if (conn.credential.method === 'cookie' && conn.credential.token === token) {
-        conn.close(LIVE_CLOSE.sessionEnded, 'signed out');
-      }
-    }
-  }
-
   async close(): Promise<void> {
     this.closed = true;
-    this.unsubscribe?.();
+    for (const off of this.unsubscribe) off();
     for (const timer of this.timers) clearInterval(timer);
     for (const conn of this.connections) conn.close(LIVE_CLOSE.goingAway, 'server closing');
   }

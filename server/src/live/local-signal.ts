@@ -11,4 +11,13 @@ export class LocalSignal extends EventEmitter implements ChangeSignal {
     this.on('committed', listener);
     return () => this.off('committed', listener);
   }
+
+  personChanged(personId: string | null): void {
+    this.emit('person', personId);
+  }
+
+  subscribePeople(listener: (personId: string | null) => void): () => void {
+    this.on('person', listener);
+    return () => this.off('person', listener);
+  }
 }

@@ -5,20 +5,26 @@ import { LocalSignal } from './local-signal.ts';
 
 /** The channel every instance listens on; its payload is a seq, never an event. */
 export const EVENTS_CHANNEL = 'defuse_events';
+/** Whose access changed; its payload is a person id, never a token. */
+export const PEOPLE_CHANNEL = 'defuse_people';
 
 /**
  * Commits signalled across instances with PostgreSQL LISTEN/NOTIFY. The notification is only a
  * wake-up: listeners read the event table, so a lost or late notification loses nothing, and a
  * listener that reconnects is told to re-read (seq 0). NOTIFY is sent after commit (runChange
  * calls `committed`), coalesced: a burst of commits while one NOTIFY is in flight costs one more.
+ * A second channel carries the id of a person whose access changed, so that every instance closes
+ * or re-checks that person's sockets at once; a listener that reconnects re-checks them all.
  */
 export class PgSignal implements ChangeSignal {
   private readonly local = new LocalSignal();
   /** Highest seq committed since the last NOTIFY; 0 when nothing waits. */
   private burstSeq = 0;
+  /** People whose change is still to be announced to the other instances. */
+  private readonly changedPeople = new Set<string>();
   private flushing: Promise<void> | undefined;
   private closed = false;
-  private unlisten: (() => Promise<void>) | undefined;
+  private readonly unlisten: (() => Promise<void>)[] = [];
   /** NOTIFY statements sent, to check the coalescing. */
   notifications = 0;
 
@@ -38,7 +44,14 @@ export class PgSignal implements ChangeSignal {
       // Runs on every (re)listen: notifications sent while the connection was down are gone.
       () => signal.local.committed(0),
     );
-    signal.unlisten = unlisten;
+    signal.unlisten.push(unlisten);
+    const people = await sql.listen(
+      PEOPLE_CHANNEL,
+      (payload) => signal.local.personChanged(payload),
+      // Missed announcements: re-check every socket, rather than wait for the periodic re-check.
+      () => signal.local.personChanged(null),
+    );
+    signal.unlisten.push(people.unlisten);
     return signal;
   }
 
@@ -49,12 +62,26 @@ export class PgSignal implements ChangeSignal {
     this.kick();
   }
 
+  personChanged(personId: string): void {
+    this.local.personChanged(personId);
+    this.changedPeople.add(personId);
+    this.kick();
+  }
+
+  subscribePeople(listener: (personId: string | null) => void): () => void {
+    return this.local.subscribePeople(listener);
+  }
+
+  private get pending(): boolean {
+    return this.burstSeq > 0 || this.changedPeople.size > 0;
+  }
+
   private kick(): void {
     if (this.flushing) return;
     this.flushing = this.flush().finally(() => {
       this.flushing = undefined;
       // A commit may have landed between the loop's last check and here.
-      if (this.burstSeq > 0 && !this.closed) this.kick();
+      if (this.pending && !this.closed) this.kick();
     });
   }
 
@@ -70,15 +97,24 @@ export class PgSignal implements ChangeSignal {
   private async flush(): Promise<void> {
     // Commits finishing in this turn of the event loop join the same NOTIFY.
     await new Promise((resolve) => setImmediate(resolve));
-    while (!this.closed && this.burstSeq > 0) {
+    while (!this.closed && this.pending) {
       const seq = this.burstSeq;
+      const people = [...this.changedPeople];
       this.burstSeq = 0;
+      this.changedPeople.clear();
       try {
-        await this.sql.notify(EVENTS_CHANNEL, String(seq));
-        this.notifications += 1;
+        if (seq > 0) {
+          await this.sql.notify(EVENTS_CHANNEL, String(seq));
+          this.notifications += 1;
+        }
+        while (people[0] !== undefined) {
+          await this.sql.notify(PEOPLE_CHANNEL, people[0]);
+          people.shift();
+        }
       } catch (err) {
         // The database is away: other instances will re-read when they relisten; retry meanwhile.
         this.burstSeq = Math.max(this.burstSeq, seq);
+        for (const personId of people) this.changedPeople.add(personId);
         this.onError(err);
         await delay(1000);
       }
@@ -89,6 +125,6 @@ export class PgSignal implements ChangeSignal {
   async close(): Promise<void> {
     await Promise.race([this.settled(), delay(2000)]);
     this.closed = true;
-    await this.unlisten?.().catch(() => {});
+    for (const unlisten of this.unlisten) await unlisten().catch(() => {});
   }
 }

@@ -2,6 +2,7 @@ import '@fastify/cookie';
 import type { Role } from '@defuse/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { SessionCache } from '../auth/session-cache.ts';
 import { SESSION_COOKIE } from '../auth/tokens.ts';
 import { resolveApiToken, resolveSession } from '../commands/sessions.ts';
 import type { Deps } from '../deps.ts';
@@ -40,6 +41,7 @@ export function bearerOf(request: FastifyRequest): string | undefined {
 export async function authenticate(
   deps: Pick<Deps, 'db' | 'clock'>,
   request: FastifyRequest,
+  sessionCache?: SessionCache,
 ): Promise<{ viewer: Viewer; method: 'cookie' | 'bearer' } | null> {
   const bearer = bearerOf(request);
   if (bearer) {
@@ -48,16 +50,26 @@ export async function authenticate(
   }
   const cookie = request.cookies[SESSION_COOKIE];
   if (cookie) {
-    const session = await resolveSession(deps, cookie);
+    const session = await resolveSession(deps, cookie, sessionCache);
     return session ? { viewer: session.viewer, method: 'cookie' } : null;
   }
   return null;
 }
 
 export const authPlugin = fp(
-  async (app: FastifyInstance, { deps, origins }: { deps: Pick<Deps, 'db' | 'clock'>; origins: readonly string[] }) => {
+  async (
+    app: FastifyInstance,
+    { deps, origins }: { deps: Pick<Deps, 'db' | 'clock' | 'signal'>; origins: readonly string[] },
+  ) => {
     app.decorateRequest('viewer', null);
     app.decorateRequest('authMethod', null);
+    // Only where changes to people are heard can a resolved session be kept at all.
+    const subscribe = deps.signal.subscribePeople?.bind(deps.signal);
+    const sessionCache = subscribe ? new SessionCache() : undefined;
+    if (subscribe && sessionCache) {
+      const unsubscribe = subscribe((personId) => sessionCache.drop(personId));
+      app.addHook('onClose', async () => unsubscribe());
+    }
 
     app.addHook('onRequest', async (request, reply) => {
       const config = request.routeOptions.config;
@@ -70,7 +82,7 @@ export const authPlugin = fp(
         }
         return;
       }
-      const auth = await authenticate(deps, request);
+      const auth = await authenticate(deps, request, sessionCache);
       if (!auth) {
         request.log.info({ event: 'auth.unauthenticated', url: request.url.split('?')[0] }, 'unauthenticated request');
         return sendError(reply, 401, 'unauthenticated', 'Sign in first');

@@ -53,6 +53,13 @@ export const errorsPlugin = fp(
   async (app: FastifyInstance, { spa }: { spa: boolean }) => {
     app.setErrorHandler((err: FastifyError, request, reply) => {
       if (err instanceof DomainError) {
+        // An object-level refusal (claiming outside one's department …) is audited like a role refusal.
+        if (err.code === 'forbidden') {
+          request.log.warn(
+            { event: 'auth.forbidden', personId: request.viewer?.id, url: request.url.split('?')[0] },
+            'forbidden',
+          );
+        }
         return sendError(reply, err.status, err.code, err.message, {
           ...(err.fields && { fields: err.fields }),
           ...(err.details && { details: err.details }),

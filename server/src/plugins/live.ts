@@ -1,6 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { SESSION_COOKIE } from '../auth/tokens.ts';
+import type WebSocket from 'ws';
 import type { Deps } from '../deps.ts';
 import { LiveHub, type LiveOptions } from '../live/hub.ts';
 
@@ -17,21 +17,21 @@ export const livePlugin = fp(
     await hub.start();
     app.decorate('liveHub', hub);
     app.addHook('onClose', () => hub.close());
-
-    // Ending a session closes its sockets here at once; other instances notice at their next re-check.
-    app.addHook('onResponse', async (request, reply) => {
-      if (reply.statusCode >= 300) return;
-      const route = `${request.method} ${request.routeOptions.url}`;
-      if (route === 'DELETE /api/session') {
-        const token = request.cookies[SESSION_COOKIE];
-        if (token) hub.endSession(token);
-      } else if (route === 'PATCH /api/people/:id' || route === 'PATCH /api/me') {
-        // Disabling or a new password ends the person's sessions; a role or department change alters what they see.
-        const params = request.params as { id?: unknown };
-        const personId = typeof params.id === 'string' ? params.id : request.viewer?.id;
-        if (personId) await hub.revalidate((conn) => conn.viewer.id === personId);
-      }
-    });
   },
   { name: 'live', dependencies: ['auth'] },
 );
+
+/**
+ * A frame ws refuses (reserved bits, unknown opcode, unmasked, too large, too many fragments) has
+ * already been answered with a close frame; it is the client's fault, so a warning, not an error
+ * a flood of bad frames could fill the error log with.
+ */
+export function liveSocketError(error: Error, socket: WebSocket, request: FastifyRequest): void {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && code.startsWith('WS_ERR_')) {
+    request.log.warn({ event: 'live.protocol_error', code }, `websocket closed: ${error.message}`);
+  } else {
+    request.log.error({ err: error }, 'websocket failed');
+  }
+  socket.terminate();
+}

@@ -40,8 +40,21 @@ export async function appendEvents(
   options: { afterWrite?: boolean } = {},
 ): Promise<DefuseEvent[]> {
   if (list.length === 0) return [];
-  if (!options.afterWrite) await tx.execute(sql`select pg_current_xact_id()`);
-  const rows = await tx
+  if (!options.afterWrite) await takeTransactionId(tx);
+  return insertedEvents(await eventsInsert(tx, list));
+}
+
+/** Gives the transaction its id now: in one statement, rows may be written after seqs are drawn. */
+export async function takeTransactionId(tx: DbOrTx): Promise<void> {
+  await tx.execute(sql`select pg_current_xact_id()`);
+}
+
+/**
+ * The insert of `list`, for a change that sends it with its other writes in one statement
+ * (filing); the transaction must already hold its id (takeTransactionId).
+ */
+export function eventsInsert(tx: Pick<DbOrTx, 'insert'>, list: NewEvent[]) {
+  return tx
     .insert(events)
     .values(
       list.map((e) => ({
@@ -54,8 +67,9 @@ export async function appendEvents(
       })),
     )
     .returning();
-  return rows.map(toEvent).sort((a, b) => a.seq - b.seq);
 }
+
+export const insertedEvents = (rows: EventRow[]): DefuseEvent[] => rows.map(toEvent).sort((a, b) => a.seq - b.seq);
 
 export async function listEventsAfter(db: DbOrTx, after: number, limit: number): Promise<DefuseEvent[]> {
   const rows = await db.select().from(events).where(gt(events.seq, after)).orderBy(asc(events.seq)).limit(limit);

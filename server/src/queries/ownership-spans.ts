@@ -5,11 +5,15 @@ import type { DbOrTx } from '../db/types.ts';
 
 export type SpanEnd = 'declined' | 'rerouted' | 'resolved';
 
-export async function openSpan(
-  db: DbOrTx,
-  span: { bombId: string; departmentId: string; category: Category; at: Date; claimedAt?: Date | null },
-): Promise<void> {
-  await db.insert(ownershipSpans).values({
+type NewSpan = { bombId: string; departmentId: string; category: Category; at: Date; claimedAt?: Date | null };
+
+export async function openSpan(db: DbOrTx, span: NewSpan): Promise<void> {
+  await spanInsert(db, span);
+}
+
+/** The insert that opens a span, for a change that sends its writes in one statement (filing). */
+export function spanInsert(db: DbOrTx, span: NewSpan) {
+  return db.insert(ownershipSpans).values({
     bombId: span.bombId,
     departmentId: span.departmentId,
     category: span.category,

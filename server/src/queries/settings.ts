@@ -1,4 +1,4 @@
-import { departmentMembers, departmentPolicies, departments, settings } from '@defuse/drizzle';
+import { departmentMembers, departmentPolicies, departments, routingVersion, settings } from '@defuse/drizzle';
 import { DEFAULT_POLICY, type Policy, PolicySchema, type RoutingTable, RoutingTableSchema } from '@defuse/shared';
 import { asc, eq, sql } from 'drizzle-orm';
 import { type DbOrTx, rowsOf } from '../db/types.ts';
@@ -65,7 +65,8 @@ export async function getRoutingContext(db: DbOrTx): Promise<RoutingContext> {
     await db.execute(sql`select
       (select value::text from ${settings} where key = 'routing') as routing,
       (select coalesce(json_agg(json_build_object('id', id, 'slug', slug) order by created_at), '[]')::text from ${departments}) as departments,
-      (select coalesce(json_agg(distinct department_id), '[]')::text from ${departmentMembers}) as staffed,
+      (select coalesce(json_agg(d.id), '[]')::text from ${departments} d
+        where exists (select 1 from ${departmentMembers} m where m.department_id = d.id)) as staffed,
       (select coalesce(json_object_agg(department_id, policy), '{}')::text from ${departmentPolicies}) as policies`),
   );
   const stored = RoutingTableSchema.safeParse(row?.routing ? JSON.parse(row.routing) : undefined);
@@ -78,6 +79,28 @@ export async function getRoutingContext(db: DbOrTx): Promise<RoutingContext> {
       return parsed.success ? parsed.data : DEFAULT_POLICY;
     },
   };
+}
+
+/** The routing version (see `routingVersion` in the schema): a cheap read to check a cached context against. */
+export async function readRoutingVersion(db: DbOrTx): Promise<number> {
+  const [row] = await db.select({ version: routingVersion.version }).from(routingVersion);
+  return row?.version ?? 0;
+}
+
+const contexts = new WeakMap<object, { version: number; context: RoutingContext }>();
+
+/**
+ * The routing context for `version`, read only when it is not the one this database's last read
+ * was for. Keyed by the database handle (`owner`), since one process may serve several databases
+ * (tests do). A change that commits between the version read and the context read leaves a
+ * context newer than its version: the next filing reads a newer version and reads again.
+ */
+export async function routingContextAt(owner: object, db: DbOrTx, version: number): Promise<RoutingContext> {
+  const known = contexts.get(owner);
+  if (known?.version === version) return known.context;
+  const context = await getRoutingContext(db);
+  contexts.set(owner, { version, context });
+  return context;
 }
 
 export async function getPolicy(db: DbOrTx, departmentId: string): Promise<Policy> {

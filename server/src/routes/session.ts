@@ -6,7 +6,7 @@ import { SESSION_ABSOLUTE_SECONDS, SESSION_COOKIE } from '../auth/tokens.ts';
 import { updatePerson } from '../commands/people.ts';
 import { createApiToken, signIn, signOut } from '../commands/sessions.ts';
 import type { Deps } from '../deps.ts';
-import { notFound } from '../errors.ts';
+import { DomainError, notFound } from '../errors.ts';
 import { viewerOf } from '../plugins/auth.ts';
 import { getPerson } from '../queries/people.ts';
 
@@ -26,7 +26,15 @@ export async function sessionRoutes(
       schema: { tags: ['session'], body: SignInSchema, response: { 200: PersonResponse } },
     },
     async (request, reply) => {
-      const { token, person } = await signIn(deps, { credentials: request.body, address: request.ip });
+      const { token, person } = await signIn(deps, { credentials: request.body, address: request.ip }).catch(
+        (err: unknown) => {
+          // For the audit trail: which address failed and why, never the email or password tried.
+          if (err instanceof DomainError) {
+            request.log.warn({ event: 'auth.sign_in_failed', reason: err.code, address: request.ip }, 'sign-in failed');
+          }
+          throw err;
+        },
+      );
       request.log.info({ event: 'auth.signed_in', personId: person.id }, 'signed in');
       reply.setCookie(SESSION_COOKIE, token, {
         httpOnly: true,
@@ -41,7 +49,7 @@ export async function sessionRoutes(
 
   r.delete('/api/session', { config: { public: true }, schema: { tags: ['session'] } }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
-    if (token) await signOut(deps.db, token);
+    if (token) await signOut(deps, token);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.code(204).send();
   });

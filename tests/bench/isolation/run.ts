@@ -10,9 +10,8 @@
  * Each workspace gets its own database with a random name, dropped at the end (--keep keeps them).
  */
 import { randomBytes } from 'node:crypto';
-import { people, sessions } from '@defuse/drizzle';
+import { people } from '@defuse/drizzle';
 import { buildApp } from '@defuse/server/app';
-import { hashToken, newToken, SESSION_COOKIE } from '@defuse/server/auth/tokens';
 import { systemClock } from '@defuse/server/clock';
 import { drainIsolation, refreshPerson, runIsolation } from '@defuse/server/commands/refresh-isolation';
 import { type Database, openPostgres } from '@defuse/server/db/open';
@@ -20,9 +19,10 @@ import type { Deps } from '@defuse/server/deps';
 import { LocalSignal } from '@defuse/server/live/local-signal';
 import { appendEvents, type NewEvent } from '@defuse/server/queries/events';
 import { getIsolationSettings } from '@defuse/server/queries/isolation';
-import { asc, eq } from 'drizzle-orm';
+import { asc } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import postgres from 'postgres';
+import { signIn } from '../seed/sessions.ts';
 import { generate, type Scale } from './generate.ts';
 
 const args = Object.fromEntries(
@@ -106,20 +106,7 @@ async function prepare(scale: Scale, label: string): Promise<Workspace> {
       logger: false,
     });
     await app.ready();
-    const session = async (email: string) => {
-      const [row] = await deps.db.select({ id: people.id }).from(people).where(eq(people.email, email));
-      if (!row) throw new Error(`no ${email}`);
-      const token = newToken();
-      const now = systemClock.now();
-      await deps.db.insert(sessions).values({
-        tokenHash: hashToken(token),
-        personId: row.id,
-        createdAt: now,
-        lastSeenAt: now,
-        expiresAt: new Date(now.getTime() + 86_400_000),
-      });
-      return { cookie: `${SESSION_COOKIE}=${token}`, origin: ORIGIN };
-    };
+    const session = async (email: string) => (await signIn(deps.db, email, ORIGIN, systemClock.now())).headers;
     return {
       label,
       deps,

@@ -1,0 +1,2 @@
+DROP INDEX "bombs_department_queue";--> statement-breakpoint
+CREATE INDEX "bombs_department_queue" ON "bombs" USING btree ("department_id","status",coalesce("claim_due_at", 'infinity'::timestamptz),"id");
