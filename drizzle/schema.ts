@@ -318,16 +318,21 @@ export const webhookDeliveries = pgTable(
 );
 
 /** The current isolation state per person, maintained as events are written and by the scheduler. */
-export const personIsolation = pgTable('person_isolation', {
-  personId: uuid('person_id')
-    .primaryKey()
-    .references(() => people.id, { onDelete: 'cascade' }),
-  state: isolationStateEnum('state').notNull().default('ok'),
-  score: doublePrecision('score').notNull().default(0),
-  signals: jsonb('signals').notNull(),
-  reasons: jsonb('reasons').notNull(),
-  updatedAt: ts('updated_at').notNull(),
-});
+export const personIsolation = pgTable(
+  'person_isolation',
+  {
+    personId: uuid('person_id')
+      .primaryKey()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    state: isolationStateEnum('state').notNull().default('ok'),
+    score: doublePrecision('score').notNull().default(0),
+    signals: jsonb('signals').notNull(),
+    reasons: jsonb('reasons').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  // The dashboard's order and keyset: GET /api/isolation reads one range of it per page.
+  (t) => [index('person_isolation_rank').on(t.score.desc().nullsFirst(), t.personId)],
+);
 
 export const personDailyLoad = pgTable(
   'person_daily_load',

@@ -128,11 +128,18 @@ export type IsolationEntry = z.infer<typeof IsolationEntrySchema>;
 
 export const IsolationQuerySchema = z.strictObject({
   state: z.enum(ISOLATION_STATES).optional(),
-  /** The dashboard wants the top of the list; everyone is reachable with a larger limit. */
-  limit: z.coerce.number().int().min(1).max(5000).default(200),
+  /** A page of the list, highest score first; the rest follows with `cursor=` the page's `nextCursor`. */
+  limit: z.coerce.number().int().min(1).max(200).default(200),
+  cursor: z.string().max(200).optional(),
 });
+export type IsolationQuery = z.infer<typeof IsolationQuerySchema>;
 
-export const IsolationResponseSchema = z.object({ generatedAt: TimeSchema, people: z.array(IsolationEntrySchema) });
+export const IsolationResponseSchema = z.object({
+  generatedAt: TimeSchema,
+  people: z.array(IsolationEntrySchema),
+  /** Where the next page starts; null on the last page. */
+  nextCursor: z.string().nullable(),
+});
 
 export const IsolationHistoryDaySchema = z.object({
   day: z.iso.date(),

@@ -1,13 +1,11 @@
 import { departments } from '@defuse/drizzle';
-import { fileBomb as fileBombCommand } from '@defuse/server/commands/file-bomb';
-import type { Viewer } from '@defuse/server/viewer';
 import type { Category, FeedbackResponse, RootCause } from '@defuse/shared';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { advance, must } from '../helpers/actions.ts';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
-import { claimAsTest, transitionAsTest } from '../helpers/bomb-events.ts';
 import { days, hours } from '../helpers/clock.ts';
-import { type Actor, createActor, createProduct, createWorkspace } from '../helpers/factories.ts';
+import { type Actor, createActor, createProduct, createWorkspace, fileBomb } from '../helpers/factories.ts';
 
 let ctx: TestContext;
 let ws: Awaited<ReturnType<typeof createWorkspace>>;
@@ -16,16 +14,13 @@ let otherProductId: string;
 let pm: Actor;
 const T0 = new Date('2026-03-02T09:00:00Z').getTime();
 
-const viewerOf = (a: Actor): Viewer => ({
-  id: a.id,
-  name: 'x',
-  role: a.role,
-  locale: 'ja',
-  departmentIds: [],
-  leadDepartmentIds: [],
-});
+/** Sets the clock to `at` (forwards or back), keeping every test session alive across the jump. */
+const moveTo = (at: number) => advance(ctx, (at - ctx.clock.now().getTime()) / 1000);
 
-/** Files through the real command at `at`, claims `claimAfter` later, resolves `resolveAfter` after filing. */
+/**
+ * Files through the real endpoint at `at`; a member of the department it routes to claims it
+ * `claimAfter` later and resolves it `resolveAfter` after filing, through the real endpoints.
+ */
 async function resolved(
   at: number,
   category: Category,
@@ -34,23 +29,18 @@ async function resolved(
   resolveAfter: number,
   product = productId,
 ) {
-  ctx.clock.set(new Date(at));
-  const { bomb } = await fileBombCommand(ctx.deps, {
-    viewer: viewerOf(ws.field),
-    input: {
-      title: `${rootCause} case`,
-      description: '',
-      category,
-      severity: 'normal',
-      productId: product,
-      restricted: false,
-    },
+  await moveTo(at);
+  const bomb = await fileBomb(ctx, ws.field, {
+    title: `${rootCause} case`,
+    category,
+    severity: 'normal',
+    productId: product,
   });
   const owner = category === 'shipping' ? ws.member : ws.docsMember;
-  ctx.clock.set(new Date(at + claimAfter * 1000));
-  await claimAsTest(ctx, bomb.id, owner);
-  ctx.clock.set(new Date(at + resolveAfter * 1000));
-  await transitionAsTest(ctx, bomb.id, owner, 'resolved', rootCause);
+  await moveTo(at + claimAfter * 1000);
+  await must(ctx, owner, bomb.id, 'claim');
+  await moveTo(at + resolveAfter * 1000);
+  await must(ctx, owner, bomb.id, 'transition', { to: 'resolved', rootCause });
   return bomb;
 }
 
@@ -71,7 +61,7 @@ beforeAll(async () => {
   await resolved(inWindow, 'manual', 'product_defect', hours(4), hours(24));
   await resolved(inWindow, 'shipping', 'shipping_operations', hours(1), hours(2));
   await resolved(inWindow, 'manual', 'manual_unclear', hours(1), hours(2), otherProductId);
-  ctx.clock.set(new Date(T0 + days(35) * 1000));
+  await moveTo(T0 + days(35) * 1000);
   pm = await createActor(ctx, 'pm');
 });
 afterAll(async () => ctx.close());

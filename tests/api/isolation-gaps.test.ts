@@ -1,7 +1,7 @@
 import type { OwnershipGap } from '@defuse/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { must } from '../helpers/actions.ts';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
-import { bounceAsTest, claimAsTest } from '../helpers/bomb-events.ts';
 import { hours } from '../helpers/clock.ts';
 import { createWorkspace, fileBomb } from '../helpers/factories.ts';
 
@@ -15,13 +15,17 @@ beforeAll(async () => {
   // manual: 6 bombs, all claimed by documentation
   for (let i = 0; i < 6; i++) {
     const b = await fileBomb(ctx, ws.field, { category: 'manual', title: `Manual ${i}` });
-    await claimAsTest(ctx, b.id, ws.docsMember);
+    await must(ctx, ws.docsMember, b.id, 'claim');
   }
   // shipping: 4 bombs, one declined to documentation, then claimed there
   for (let i = 0; i < 4; i++) {
     const b = await fileBomb(ctx, ws.field, { category: 'shipping', title: `Parcel ${i}` });
-    if (i === 0) await bounceAsTest(ctx, b.id, ws.member, ws.departments.documentation);
-    await claimAsTest(ctx, b.id, i === 0 ? ws.docsMember : ws.member);
+    if (i === 0)
+      await must(ctx, ws.member, b.id, 'decline', {
+        reason: 'Not ours',
+        suggestedDepartmentId: ws.departments.documentation,
+      });
+    await must(ctx, i === 0 ? ws.docsMember : ws.member, b.id, 'claim');
   }
   // stock: 3 critical bombs nobody claims before their one-hour deadline
   for (let i = 0; i < 3; i++)

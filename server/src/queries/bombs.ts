@@ -68,7 +68,7 @@ function decodeCursor(s: string): Cursor {
   } catch {
     // fall through to the field error
   }
-  throw invalidField('cursor', 'Invalid cursor');
+  throw invalidField('query.cursor', 'Invalid cursor');
 }
 
 /** Timestamps inside `sql` go as ISO text with a cast: postgres.js does not serialise a bare Date there. */

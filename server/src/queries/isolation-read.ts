@@ -1,8 +1,8 @@
 import { departmentMembers, people, personDailyLoad, personIsolation, personIsolationReasons } from '@defuse/drizzle';
-import type { IsolationEntry, IsolationPersonResponse, IsolationState } from '@defuse/shared';
-import { and, asc, desc, eq, gt, inArray, lte, type SQL } from 'drizzle-orm';
+import type { IsolationEntry, IsolationPersonResponse, IsolationQuery, IsolationState } from '@defuse/shared';
+import { and, asc, desc, eq, gt, inArray, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/types.ts';
-import { forbidden, notFound } from '../errors.ts';
+import { forbidden, invalidField, notFound } from '../errors.ts';
 import { isManager, type Viewer } from '../viewer.ts';
 import { entryColumns, localizeReasons, toEntry, utcDay } from './isolation.ts';
 
@@ -22,25 +22,59 @@ async function mayRead(db: DbOrTx, viewer: Viewer, personId: string): Promise<bo
   return row !== undefined;
 }
 
+type Cursor = { score: number; id: string };
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify([c.score, c.id])).toString('base64url');
+}
+
+function decodeCursor(s: string): Cursor {
+  try {
+    const c: unknown = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(c) &&
+      c.length === 2 &&
+      typeof c[0] === 'number' &&
+      Number.isFinite(c[0]) &&
+      typeof c[1] === 'string' &&
+      /^[0-9a-f-]{36}$/i.test(c[1])
+    ) {
+      return { score: c[0], id: c[1] };
+    }
+  } catch {
+    // fall through to the field error
+  }
+  throw invalidField('query.cursor', 'Invalid cursor');
+}
+
 /**
- * The dashboard: stored entries, highest score first. One indexed read of person_isolation (one
- * row per person), never of bombs or events.
+ * The dashboard: stored entries, highest score first, a page at a time. One range of
+ * person_isolation_rank (one row per person), never bombs or events; the cursor is the last
+ * entry's (score, person), so a page costs the same wherever it starts.
  */
 export async function listIsolation(
   db: DbOrTx,
   viewer: Viewer,
-  query: { state?: IsolationState | undefined; limit: number },
+  query: IsolationQuery,
   now: Date,
-): Promise<IsolationEntry[]> {
+): Promise<{ people: IsolationEntry[]; nextCursor: string | null }> {
   const where: (SQL | undefined)[] = [query.state ? eq(personIsolation.state, query.state) : undefined];
   if (!isManager(viewer)) {
     if (viewer.role !== 'lead') throw forbidden('Only pms, admins and leads see the isolation board');
-    if (viewer.leadDepartmentIds.length === 0) return [];
+    if (viewer.leadDepartmentIds.length === 0) return { people: [], nextCursor: null };
     const members = db
       .select({ id: departmentMembers.personId })
       .from(departmentMembers)
       .where(inArray(departmentMembers.departmentId, viewer.leadDepartmentIds));
     where.push(inArray(personIsolation.personId, members));
+  }
+  if (query.cursor) {
+    const after = decodeCursor(query.cursor);
+    // Descending score, ascending id: `score <= s` bounds the index range, the rest skips the ties already sent.
+    where.push(
+      lte(personIsolation.score, after.score),
+      or(lt(personIsolation.score, after.score), gt(personIsolation.personId, after.id)),
+    );
   }
   const rows = await db
     .select(entryColumns)
@@ -48,8 +82,13 @@ export async function listIsolation(
     .innerJoin(people, eq(people.id, personIsolation.personId))
     .where(and(...where))
     .orderBy(desc(personIsolation.score), asc(personIsolation.personId))
-    .limit(query.limit);
-  return rows.map((r) => toEntry(r, viewer.locale, now));
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    people: page.map((r) => toEntry(r, viewer.locale, now)),
+    nextCursor: rows.length > query.limit && last ? encodeCursor({ score: last.score, id: last.personId }) : null,
+  };
 }
 
 /** Daily rows carried forward over days with no change, oldest first, ending today. */

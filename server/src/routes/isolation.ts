@@ -27,8 +27,8 @@ export async function isolationRoutes(app: FastifyInstance, { deps }: { deps: De
     },
     async (request) => {
       const now = deps.clock.now();
-      const people = await listIsolation(deps.db, viewerOf(request), request.query, now);
-      return { generatedAt: now.toISOString(), people };
+      const page = await listIsolation(deps.db, viewerOf(request), request.query, now);
+      return { generatedAt: now.toISOString(), ...page };
     },
   );
 

@@ -5,15 +5,22 @@ import type {
   IsolationResponseSchema,
   IsolationSettings,
 } from '@defuse/shared';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import { api } from './client.ts';
 import { adminKeys, feedbackKeys, isolationKeys } from './keys.ts';
 
 export type IsolationList = z.infer<typeof IsolationResponseSchema>;
 
+/** The dashboard list, highest score first, a page of 200 at a time; live events refetch the pages loaded. */
 export const useIsolation = () =>
-  useQuery({ queryKey: isolationKeys.list(), queryFn: () => api<IsolationList>('/api/isolation') });
+  useInfiniteQuery({
+    queryKey: isolationKeys.list(),
+    queryFn: ({ pageParam }) =>
+      api<IsolationList>(pageParam ? `/api/isolation?cursor=${encodeURIComponent(pageParam)}` : '/api/isolation'),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+  });
 
 export const useIsolationPerson = (personId: string, enabled = true) =>
   useQuery({

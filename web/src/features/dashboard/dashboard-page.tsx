@@ -44,18 +44,33 @@ function PeoplePanel({ names, keys }: { names: Names; keys: Map<string, string> 
   return (
     <section className="panel" aria-labelledby="people-title">
       <h2 id="people-title">{t('dashboard.people')}</h2>
+      <p className="muted">{t('dashboard.intro')}</p>
       {isolation.isPending ? (
         <Loading />
       ) : isolation.error ? (
         <ErrorNote error={isolation.error} onRetry={() => void isolation.refetch()} />
-      ) : isolation.data.people.length === 0 ? (
+      ) : isolation.data.pages[0]?.people.length === 0 ? (
         <p className="muted">{t('dashboard.noPeople')}</p>
       ) : (
-        <ol className="people">
-          {isolation.data.people.map((entry, i) => (
-            <PersonRow key={entry.personId} entry={entry} names={names} keys={keys} withHistory={i < 20} />
-          ))}
-        </ol>
+        <>
+          <ol className="people">
+            {isolation.data.pages
+              .flatMap((page) => page.people)
+              .map((entry, i) => (
+                <PersonRow key={entry.personId} entry={entry} names={names} keys={keys} withHistory={i < 20} />
+              ))}
+          </ol>
+          {isolation.hasNextPage && (
+            <button
+              type="button"
+              className="ghost"
+              disabled={isolation.isFetchingNextPage}
+              onClick={() => void isolation.fetchNextPage()}
+            >
+              {t('dashboard.morePeople')}
+            </button>
+          )}
+        </>
       )}
     </section>
   );

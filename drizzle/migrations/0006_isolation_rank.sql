@@ -1,0 +1,1 @@
+CREATE INDEX "person_isolation_rank" ON "person_isolation" USING btree ("score" DESC NULLS FIRST,"person_id");
