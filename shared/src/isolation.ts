@@ -86,8 +86,11 @@ export const IsolationReasonSchema = z.object({
   code: z.enum(ISOLATION_REASON_CODES),
   /** In the viewer's locale. */
   message: z.string(),
-  /** The same reason in both languages, so a client can switch without asking again. */
-  messages: z.object({ ja: z.string(), en: z.string() }),
+  /**
+   * The same reason in both languages, so a client can switch without asking again: on a
+   * person's page and in events; the dashboard list carries the viewer's language only.
+   */
+  messages: z.object({ ja: z.string(), en: z.string() }).optional(),
   /** The bombs the reason names: up to 50 on a person's page, up to 5 in the dashboard list. */
   bombIds: z.array(IdSchema),
   /** How many bombs the reason is about, when there are more than `bombIds` shows. */

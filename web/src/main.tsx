@@ -3,7 +3,7 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { api } from './api/client.ts';
-import { directoryKeys } from './api/keys.ts';
+import { directoryKeys, isolationKeys } from './api/keys.ts';
 import { createQueryClient } from './api/query-client.ts';
 import { App } from './app/app.tsx';
 import { I18nProvider } from './i18n/i18n.tsx';
@@ -11,10 +11,15 @@ import './styles.css';
 
 const queryClient = createQueryClient();
 
-/** The language choice follows the person to other devices; signed out, it stays on this one. */
+/**
+ * The language choice follows the person to other devices; signed out, it stays on this one.
+ * The isolation list speaks the account's language only, so it is fetched again once saved.
+ */
 const rememberLocale = (locale: Locale) => {
   if (queryClient.getQueryData(directoryKeys.me))
-    void api('/api/me', { method: 'PATCH', body: { locale } }).catch(() => {});
+    void api('/api/me', { method: 'PATCH', body: { locale } })
+      .then(() => queryClient.invalidateQueries({ queryKey: isolationKeys.list() }))
+      .catch(() => {});
 };
 
 const root = document.getElementById('root');

@@ -1,10 +1,18 @@
 import { departmentMembers, people, personDailyLoad, personIsolation, personIsolationReasons } from '@defuse/drizzle';
-import type { IsolationEntry, IsolationPersonResponse, IsolationQuery, IsolationState } from '@defuse/shared';
-import { and, asc, desc, eq, gt, inArray, lt, lte, or, type SQL } from 'drizzle-orm';
+import type {
+  IsolationEntry,
+  IsolationPersonResponse,
+  IsolationQuery,
+  IsolationReason,
+  IsolationSignals,
+  IsolationState,
+  Locale,
+} from '@defuse/shared';
+import { and, asc, desc, eq, gt, inArray, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/types.ts';
 import { forbidden, invalidField, notFound } from '../errors.ts';
 import { isManager, type Viewer } from '../viewer.ts';
-import { entryColumns, localizeReasons, toEntry, utcDay } from './isolation.ts';
+import { entryColumns, localizeReasons, signalsAt, toEntry, utcDay } from './isolation.ts';
 
 export const HISTORY_DAYS = 30;
 
@@ -21,6 +29,20 @@ async function mayRead(db: DbOrTx, viewer: Viewer, personId: string): Promise<bo
     .limit(1);
   return row !== undefined;
 }
+
+/**
+ * The stored list reasons in the viewer's language only, shaped in the database: a page of the
+ * dashboard then parses and sends half as much as with both languages (`messages` is on a
+ * person's page, which names all the bombs too).
+ */
+const listReasons = (locale: Locale) => sql<IsolationReason[]>`(
+  select coalesce(jsonb_agg(jsonb_build_object(
+    'code', r -> 'code',
+    'message', r -> 'messages' -> ${locale}::text,
+    'bombIds', r -> 'bombIds',
+    'bombCount', coalesce(r -> 'bombCount', to_jsonb(jsonb_array_length(r -> 'bombIds')))
+  ) order by i), '[]'::jsonb)
+  from jsonb_array_elements(${personIsolation.reasons}) with ordinality as t(r, i))`;
 
 type Cursor = { score: number; id: string };
 
@@ -77,7 +99,7 @@ export async function listIsolation(
     );
   }
   const rows = await db
-    .select(entryColumns)
+    .select({ ...entryColumns, reasons: listReasons(viewer.locale) })
     .from(personIsolation)
     .innerJoin(people, eq(people.id, personIsolation.personId))
     .where(and(...where))
@@ -86,7 +108,16 @@ export async function listIsolation(
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return {
-    people: page.map((r) => toEntry(r, viewer.locale, now)),
+    people: page.map((r) => ({
+      personId: r.personId,
+      name: r.name,
+      role: r.role,
+      state: r.state,
+      score: r.score,
+      signals: signalsAt({ signals: r.signals as IsolationSignals, updatedAt: r.updatedAt }, now),
+      reasons: r.reasons,
+      updatedAt: r.updatedAt.toISOString(),
+    })),
     nextCursor: rows.length > query.limit && last ? encodeCursor({ score: last.score, id: last.personId }) : null,
   };
 }

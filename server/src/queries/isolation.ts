@@ -194,7 +194,7 @@ export function localizeReasons(reasons: ReasonDraft[], locale: Locale): Isolati
  * Solo-carry and waiting grow with the clock between recomputations; bring them up to `now`
  * (exact while no event arrives: events trigger a recomputation).
  */
-export function signalsAt(stored: StoredIsolation, now: Date): IsolationSignals {
+export function signalsAt(stored: Pick<StoredIsolation, 'signals' | 'updatedAt'>, now: Date): IsolationSignals {
   const s = stored.signals;
   const dt = Math.max(0, (now.getTime() - stored.updatedAt.getTime()) / 1000);
   if (s.openBombs === 0 || dt === 0) return s;
