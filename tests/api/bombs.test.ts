@@ -267,6 +267,14 @@ describe('listing', () => {
       expect(res.statusCode, url).toBe(400);
       expect((res.json() as ApiError).error.code).toBe('validation_failed');
     }
+    // well-formed JSON of the wrong shape is refused like garbage, naming the field
+    const id = ws.field.id;
+    for (const key of [{ v: 'yesterday', id }, { v: null, id: 'x' }, { id }, [null, id], null]) {
+      const cursor = Buffer.from(JSON.stringify(key)).toString('base64url');
+      const res = await ctx.app.inject({ method: 'GET', url: `/api/bombs?cursor=${cursor}`, headers: ws.pm.headers });
+      expect(res.statusCode, JSON.stringify(key)).toBe(400);
+      expect((res.json() as ApiError).error.fields?.map((f) => f.path)).toEqual(['query.cursor']);
+    }
   });
 });
 

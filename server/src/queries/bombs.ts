@@ -2,10 +2,11 @@ import { bombs } from '@defuse/drizzle';
 import { type Bomb, type ListBombsQuery, STATUSES } from '@defuse/shared';
 import { and, asc, desc, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
 import { type AnyPgColumn, unionAll } from 'drizzle-orm/pg-core';
+import { z } from 'zod';
 import type { DbOrTx } from '../db/types.ts';
-import { invalidField } from '../errors.ts';
 import { isManager, type Viewer } from '../viewer.ts';
 import { type BombRow, toBomb } from './bomb-row.ts';
+import { cursorId, decodeCursor, encodeCursor } from './cursor.ts';
 
 /**
  * Who may read a bomb, as a WHERE condition: everyone signed in reads unrestricted bombs; a
@@ -45,31 +46,8 @@ export async function lockVisibleBomb(db: DbOrTx, viewer: Viewer, id: string): P
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-type Cursor = { v: string | null; id: string };
-
-function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify(c)).toString('base64url');
-}
-
-function decodeCursor(s: string): Cursor {
-  try {
-    const c: unknown = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
-    if (
-      typeof c === 'object' &&
-      c !== null &&
-      'id' in c &&
-      typeof c.id === 'string' &&
-      /^[0-9a-f-]{36}$/i.test(c.id) &&
-      'v' in c &&
-      (c.v === null || (typeof c.v === 'string' && !Number.isNaN(Date.parse(c.v))))
-    ) {
-      return { v: c.v, id: c.id };
-    }
-  } catch {
-    // fall through to the field error
-  }
-  throw invalidField('query.cursor', 'Invalid cursor');
-}
+/** The last row's sort value (created, or claim deadline with none as null) and id. */
+const BombCursorSchema = z.object({ v: z.iso.datetime().nullable(), id: cursorId });
 
 /** Timestamps inside `sql` go as ISO text with a cast: postgres.js does not serialise a bare Date there. */
 const at = (iso: string) => sql`${iso}::timestamptz`;
@@ -97,7 +75,7 @@ export function bombListQuery(db: DbOrTx, viewer: Viewer, query: ListBombsQuery)
     where.push(or(ilike(bombs.title, pattern), ilike(bombs.description, pattern), ilike(bombs.key, pattern)));
   }
   const statuses = query.status && query.status.length > 0 ? query.status : undefined;
-  const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
+  const cursor = query.cursor ? decodeCursor(query.cursor, BombCursorSchema) : undefined;
   const take = query.limit + 1;
 
   if (query.sort !== 'claimDue') {

@@ -9,9 +9,11 @@ import type {
   Locale,
 } from '@defuse/shared';
 import { and, asc, desc, eq, gt, inArray, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { DbOrTx } from '../db/types.ts';
-import { forbidden, invalidField, notFound } from '../errors.ts';
+import { forbidden, notFound } from '../errors.ts';
 import { isManager, type Viewer } from '../viewer.ts';
+import { cursorId, decodeCursor, encodeCursor } from './cursor.ts';
 import { entryColumns, localizeReasons, signalsAt, toEntry, utcDay } from './isolation.ts';
 
 export const HISTORY_DAYS = 30;
@@ -44,30 +46,8 @@ const listReasons = (locale: Locale) => sql<IsolationReason[]>`(
   ) order by i), '[]'::jsonb)
   from jsonb_array_elements(${personIsolation.reasons}) with ordinality as t(r, i))`;
 
-type Cursor = { score: number; id: string };
-
-function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify([c.score, c.id])).toString('base64url');
-}
-
-function decodeCursor(s: string): Cursor {
-  try {
-    const c: unknown = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(c) &&
-      c.length === 2 &&
-      typeof c[0] === 'number' &&
-      Number.isFinite(c[0]) &&
-      typeof c[1] === 'string' &&
-      /^[0-9a-f-]{36}$/i.test(c[1])
-    ) {
-      return { score: c[0], id: c[1] };
-    }
-  } catch {
-    // fall through to the field error
-  }
-  throw invalidField('query.cursor', 'Invalid cursor');
-}
+/** The last entry's (score, person). */
+const IsolationCursorSchema = z.tuple([z.number(), cursorId]);
 
 /**
  * The dashboard: stored entries, highest score first, a page at a time. One range of
@@ -91,11 +71,11 @@ export async function listIsolation(
     where.push(inArray(personIsolation.personId, members));
   }
   if (query.cursor) {
-    const after = decodeCursor(query.cursor);
+    const [score, id] = decodeCursor(query.cursor, IsolationCursorSchema);
     // Descending score, ascending id: `score <= s` bounds the index range, the rest skips the ties already sent.
     where.push(
-      lte(personIsolation.score, after.score),
-      or(lt(personIsolation.score, after.score), gt(personIsolation.personId, after.id)),
+      lte(personIsolation.score, score),
+      or(lt(personIsolation.score, score), gt(personIsolation.personId, id)),
     );
   }
   const rows = await db
@@ -118,7 +98,7 @@ export async function listIsolation(
       reasons: r.reasons,
       updatedAt: r.updatedAt.toISOString(),
     })),
-    nextCursor: rows.length > query.limit && last ? encodeCursor({ score: last.score, id: last.personId }) : null,
+    nextCursor: rows.length > query.limit && last ? encodeCursor([last.score, last.personId]) : null,
   };
 }
 
