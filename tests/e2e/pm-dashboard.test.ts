@@ -1,8 +1,10 @@
-import { drainIsolation } from '@defuse/server/commands/refresh-isolation';
+import { drainIsolation, refreshPerson } from '@defuse/server/commands/refresh-isolation';
+import { appendEvents } from '@defuse/server/queries/events';
+import { getIsolationSettings } from '@defuse/server/queries/isolation';
 import type { Bomb, IsolationSettings } from '@defuse/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ManualClock, manualClock, minutes } from '../helpers/clock.ts';
-import { createProduct, createWorkspace, fileBomb } from '../helpers/factories.ts';
+import { type Actor, createActor, createProduct, createWorkspace, fileBomb } from '../helpers/factories.ts';
 import { type Board, DESK, PHONE, startBoard } from './support/board.ts';
 
 /** Short windows so ten server minutes make three unanswered bombs an isolation. */
@@ -131,6 +133,37 @@ describe('the PM dashboard shows who is isolated, why, and lets the PM act', () 
     const body = await csv.text();
     expect(body.charCodeAt(0)).toBe(0xfeff);
     expect(body).toContain('manual_unclear');
+    await pm.context.close();
+  });
+
+  it('a long list comes 200 people at a time, the rest on request, under a workload-signal notice', async () => {
+    // 201 more people with a stored assessment, as the projector leaves everyone it has seen.
+    const extra: Actor[] = [];
+    for (let i = 0; i < 201; i++) extra.push(await createActor({ deps: board.deps }, 'field'));
+    const settings = await getIsolationSettings(board.deps.db);
+    await board.deps.db.transaction(async (tx) => {
+      const changes = [];
+      for (const person of extra) {
+        const change = await refreshPerson(tx, person.id, settings, clock.now());
+        if (change) changes.push(change);
+      }
+      await appendEvents(tx, changes);
+    });
+    const everyone = await board.call<{ people: unknown[]; nextCursor: string | null }>(ws.pm, 'GET', '/api/isolation');
+    expect(everyone.people).toHaveLength(200);
+    const rest = await board.call<{ people: unknown[] }>(ws.pm, 'GET', `/api/isolation?cursor=${everyone.nextCursor}`);
+    expect(rest.people.length).toBeGreaterThan(0);
+
+    const pm = await board.open(ws.pm, DESK);
+    await pm.page.goto(`${board.baseUrl}/dashboard`);
+    await pm.page.getByText('業務負荷のシグナルであり、人事評価ではありません').waitFor();
+    const rows = pm.page.getByTestId('isolation-person');
+    await rows.nth(199).waitFor();
+    expect(await rows.count()).toBe(200);
+    await pm.page.getByRole('button', { name: 'さらに表示' }).click();
+    await rows.nth(200 + rest.people.length - 1).waitFor();
+    expect(await rows.count()).toBe(200 + rest.people.length);
+    await expect.poll(() => pm.page.getByRole('button', { name: 'さらに表示' }).count()).toBe(0);
     await pm.context.close();
   });
 });
