@@ -8,12 +8,11 @@
  * The two are measured in alternating rounds (baseline, real, baseline, real …) and summed, so
  * other work on the machine weighs on both alike rather than on whichever ran while it was busy.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { buildApp } from '@defuse/server/app';
 import { systemClock } from '@defuse/server/clock';
 import { openPostgres } from '@defuse/server/db/open';
@@ -21,12 +20,12 @@ import { LocalSignal } from '@defuse/server/live/local-signal';
 import postgres from 'postgres';
 import { TEST_ORIGIN, testConfig } from '../../helpers/app.ts';
 import { createWorkspace } from '../../helpers/factories.ts';
+import { runLoad } from '../load/autocannon.ts';
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
-const LOAD = fileURLToPath(new URL('./load.ts', import.meta.url));
 
 type Result = { rps: number; p99: number; non2xx: number; errors: number };
 
@@ -41,34 +40,9 @@ function combine(rounds: Result[]): Result {
   };
 }
 
-function autocannon(url: string, headers: Record<string, string>, body: string, idempotency = false): Promise<Result> {
-  const args = [
-    '--import',
-    'tsx',
-    LOAD,
-    JSON.stringify({ url, headers, body, connections: CONNECTIONS, seconds: SECONDS, idempotency }),
-  ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-    });
-    child.on('exit', () => {
-      try {
-        const r = JSON.parse(out) as {
-          requests: { average: number };
-          latency: { p99: number };
-          non2xx: number;
-          errors: number;
-        };
-        resolve({ rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors });
-      } catch (err) {
-        reject(new Error(`autocannon output unreadable: ${String(err)}\n${out}`));
-      }
-    });
-  });
-}
+/** One side's load, from autocannon in its own process (the shared bench load module). */
+const autocannon = (url: string, headers: Record<string, string>, body: string, idempotency = false): Promise<Result> =>
+  runLoad({ url, headers, body, connections: CONNECTIONS, seconds: SECONDS, idempotency });
 
 async function main() {
   const name = `defuse_bench_${randomBytes(4).toString('hex')}`;
