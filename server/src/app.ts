@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import helmet from 'helmet';
 import type { Config } from './config.ts';
 import type { Deps } from './deps.ts';
 import type { LiveOptions } from './live/hub.ts';
@@ -78,7 +78,8 @@ export async function buildApp(deps: Deps, options: BuildOptions): Promise<Fasti
   await app.register(errorsPlugin, { spa });
   await app.register(headerCountPlugin);
   await app.register(noNulPlugin);
-  await app.register(helmet, {
+  // Built once: @fastify/helmet rebuilt the middleware, CSP parsing included, on every request.
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -95,6 +96,11 @@ export async function buildApp(deps: Deps, options: BuildOptions): Promise<Fasti
     hsts: config.secureCookies,
     crossOriginEmbedderPolicy: false,
   });
+  app.addHook('onRequest', (request, reply, done) =>
+    securityHeaders(request.raw, reply.raw, (err?: unknown) =>
+      err === undefined ? done() : done(err instanceof Error ? err : new Error(String(err))),
+    ),
+  );
   await app.register(cookie);
   await app.register(websocket, {
     // Clients send only small pings, never fragmented: a few fragments and chunks are plenty, and
