@@ -1,4 +1,4 @@
-import { bombs, departmentMembers, people, products } from '@defuse/drizzle';
+import { bombs, departmentMembers, events, people, products } from '@defuse/drizzle';
 import { type Bomb, CATEGORY_KEY_PREFIX, type DefuseEvent, type FileBomb } from '@defuse/shared';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { BuiltStatements, placeholders, placeholderValues } from '../db/built-statements.ts';
@@ -184,10 +184,11 @@ async function writeFiling(
           ),
       ].filter((w) => w !== false && w !== undefined && w !== null);
       const ctes = writes.map((w, i) => tx.$with(`write_${i}`, {}).as(w.getSQL()));
+      // Only what the answer lacks comes back: the events' data is the bomb already in hand.
       return eventsInsert(
         tx.with(...ctes),
         filedEvents.map((e, i) => placeholders(`e${i}_`, e)),
-      );
+      ).returning({ seq: events.seq, type: events.type });
     },
     {
       ...placeholderValues('b_', row),
@@ -200,7 +201,7 @@ async function writeFiling(
   );
   // One seq per event, each of another type
   const seqOf = new Map(rows.map((r) => [r.type, Number(r.seq)]));
-  const events = filedEvents.map((e) => ({
+  const written = filedEvents.map((e) => ({
     seq: seqOf.get(e.type) ?? 0,
     type: e.type,
     bombId: e.bombId,
@@ -209,7 +210,7 @@ async function writeFiling(
     at: e.at.toISOString(),
     data: e.data,
   }));
-  return { result: { bomb, replayed: false }, events };
+  return { result: { bomb, replayed: false }, events: written };
 }
 
 const WRITES = new BuiltStatements();

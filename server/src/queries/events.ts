@@ -41,7 +41,8 @@ export async function appendEvents(
 ): Promise<DefuseEvent[]> {
   if (list.length === 0) return [];
   if (!options.afterWrite) await takeTransactionId(tx);
-  return insertedEvents(await eventsInsert(tx, list));
+  const rows = await eventsInsert(tx, list).returning();
+  return rows.map(toEvent).sort((a, b) => a.seq - b.seq);
 }
 
 /** Gives the transaction its id now: in one statement, rows may be written after seqs are drawn. */
@@ -54,22 +55,17 @@ export async function takeTransactionId(tx: DbOrTx): Promise<void> {
  * (filing); the transaction must already hold its id (takeTransactionId).
  */
 export function eventsInsert(tx: Pick<DbOrTx, 'insert'>, list: NewEvent[]) {
-  return tx
-    .insert(events)
-    .values(
-      list.map((e) => ({
-        type: e.type,
-        bombId: e.bombId ?? null,
-        personId: e.personId ?? null,
-        actorId: e.actorId,
-        at: e.at,
-        data: e.data,
-      })),
-    )
-    .returning();
+  return tx.insert(events).values(
+    list.map((e) => ({
+      type: e.type,
+      bombId: e.bombId ?? null,
+      personId: e.personId ?? null,
+      actorId: e.actorId,
+      at: e.at,
+      data: e.data,
+    })),
+  );
 }
-
-export const insertedEvents = (rows: EventRow[]): DefuseEvent[] => rows.map(toEvent).sort((a, b) => a.seq - b.seq);
 
 export async function listEventsAfter(db: DbOrTx, after: number, limit: number): Promise<DefuseEvent[]> {
   const rows = await db.select().from(events).where(gt(events.seq, after)).orderBy(asc(events.seq)).limit(limit);
