@@ -1,26 +1,28 @@
-import { bombs, departmentMembers, events, people, products } from '@defuse/drizzle';
+import { bombs, departmentMembers, events, people, products, routingVersion } from '@defuse/drizzle';
 import { type Bomb, CATEGORY_KEY_PREFIX, type DefuseEvent, type FileBomb } from '@defuse/shared';
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { BuiltStatements, placeholders, placeholderValues } from '../db/built-statements.ts';
-import { type DbOrTx, rowsOf, type Tx } from '../db/types.ts';
+import { BuiltStatements, placeholder, placeholders } from '../db/built-statements.ts';
+import type { DbOrTx, Tx } from '../db/types.ts';
 import type { Deps } from '../deps.ts';
 import { claimDeadline, resolveDeadline } from '../domain/deadlines.ts';
 import { routeBomb } from '../domain/routing.ts';
 import { invalidField } from '../errors.ts';
 import { type BombRow, toBomb } from '../queries/bomb-row.ts';
 import { escalationsInsert } from '../queries/escalation-jobs.ts';
-import { eventsInsert, type NewEvent, takeTransactionId } from '../queries/events.ts';
+import { eventsInsert, type NewEvent } from '../queries/events.ts';
 import { spanInsert } from '../queries/ownership-spans.ts';
-import { readRoutingVersion, routingContextAt } from '../queries/settings.ts';
+import { routingContextAt } from '../queries/settings.ts';
 import type { Viewer } from '../viewer.ts';
 import { initialEscalations } from './bomb-change.ts';
 import {
   hashRequest,
   type IdempotencyRequest,
+  idempotencyInProgress,
   idempotencyKeyInsert,
+  idempotencyLockName,
   isStoredKey,
-  lockIdempotencyKey,
   storedResponse,
+  tryLockIdempotencyKey,
 } from './idempotency.ts';
 import { runChange } from './run-change.ts';
 
@@ -60,15 +62,7 @@ async function writeFiling(
   input: FileBomb,
   idem: IdempotencyRequest | undefined,
 ): Promise<{ result: FileBombResult; events: DefuseEvent[] }> {
-  // Independent reads go out together on the transaction's connection: one round trip. The
-  // transaction id comes before any seq is drawn (see eventsInsert).
-  const [version, { id, number }, productFound] = await Promise.all([
-    readRoutingVersion(tx),
-    newBombIdentity(tx),
-    input.productId ? productExists(tx, input.productId) : true,
-    idem ? lockIdempotencyKey(tx, idem) : undefined,
-    takeTransactionId(tx),
-  ]);
+  const { version, id, number, productFound } = await readForFiling(tx, input.productId ?? null, idem);
   if (!productFound) throw invalidField('productId', 'No such product');
   // Routing rarely changes: its context is read again only when its version moved.
   const context = await routingContextAt(db, tx, version);
@@ -167,36 +161,36 @@ async function writeFiling(
     shape,
     () => {
       const writes = [
-        tx.insert(bombs).values(placeholders('b_', row)),
-        span && spanInsert(tx, placeholders('s_', span)),
+        tx.insert(bombs).values(placeholders('b', row)),
+        span && spanInsert(tx, placeholders('s', span)),
         escalations.length > 0 &&
           escalationsInsert(
             tx,
-            sql.placeholder('j_bombId') as unknown as string,
-            escalations.map((job, i) => placeholders(`j${i}_`, job)),
+            placeholder('j', 'bombId') as unknown as string,
+            escalations.map((job, i) => placeholders(`j${i}`, job)),
           ),
         key &&
           idempotencyKeyInsert(
             tx,
-            placeholders('k_', { personId: key.personId, key: key.key, requestHash: key.requestHash }),
-            placeholders('k_', { status: key.status, body: key.body }),
-            sql.placeholder('k_now') as unknown as Date,
+            placeholders('k', { personId: key.personId, key: key.key, requestHash: key.requestHash }),
+            placeholders('k', { status: key.status, body: key.body }),
+            placeholder('k', 'now') as unknown as Date,
           ),
       ].filter((w) => w !== false && w !== undefined && w !== null);
       const ctes = writes.map((w, i) => tx.$with(`write_${i}`, {}).as(w.getSQL()));
       // Only what the answer lacks comes back: the events' data is the bomb already in hand.
       return eventsInsert(
         tx.with(...ctes),
-        filedEvents.map((e, i) => placeholders(`e${i}_`, e)),
+        filedEvents.map((e, i) => placeholders(`e${i}`, e)),
       ).returning({ seq: events.seq, type: events.type });
     },
     {
-      ...placeholderValues('b_', row),
-      ...(span && placeholderValues('s_', span)),
-      j_bombId: row.id,
-      ...Object.assign({}, ...escalations.map((job, i) => placeholderValues(`j${i}_`, job))),
-      ...(key && placeholderValues('k_', key)),
-      ...Object.assign({}, ...filedEvents.map((e, i) => placeholderValues(`e${i}_`, e))),
+      b: row,
+      s: span,
+      j: { bombId: row.id },
+      ...Object.fromEntries(escalations.map((job, i) => [`j${i}`, job])),
+      k: key,
+      ...Object.fromEntries(filedEvents.map((e, i) => [`e${i}`, e])),
     },
   );
   // One seq per event, each of another type
@@ -215,18 +209,41 @@ async function writeFiling(
 
 const WRITES = new BuiltStatements();
 
-/** The id (time-ordered, by the database's clock, like every other id) and the number for the key. */
-async function newBombIdentity(tx: Tx): Promise<{ id: string; number: number }> {
-  const [row] = rowsOf<{ id: string; n: string }>(
-    await tx.execute(sql`select defuse_uuidv7()::text as id, nextval('bomb_number_seq') as n`),
-  );
-  if (!row) throw new Error('no bomb identity');
-  return { id: row.id, number: Number(row.n) };
-}
+const READS = new BuiltStatements();
 
-async function productExists(tx: Tx, id: string): Promise<boolean> {
-  const [product] = await tx.select({ id: products.id }).from(products).where(eq(products.id, id));
-  return product !== undefined;
+/**
+ * Everything a filing reads before it routes, in one statement: the routing version; the id
+ * (time-ordered, by the database's clock, like every other id) and the number for the key; the
+ * product; the idempotency key's lock, so a concurrent request with the same key is refused at
+ * once; and the transaction's id, taken before any seq is drawn (see eventsInsert).
+ */
+async function readForFiling(
+  tx: Tx,
+  productId: string | null,
+  idem: IdempotencyRequest | undefined,
+): Promise<{ version: number; id: string; number: number; productFound: boolean }> {
+  const [row] = await READS.run<{ version: number; id: string; n: string; product: boolean; locked: boolean }>(
+    tx,
+    `${productId ? 'p' : ''}${idem ? 'k' : ''}`,
+    () =>
+      tx
+        .select({
+          version: routingVersion.version,
+          id: sql`defuse_uuidv7()::text`.as('id'),
+          n: sql`nextval('bomb_number_seq')`.as('n'),
+          xact: sql`pg_current_xact_id()::text`.as('xact'),
+          product: (productId
+            ? sql`exists (select 1 from ${products} where ${products.id} = ${placeholder('r', 'productId')})`
+            : sql`true`
+          ).as('product'),
+          locked: (idem ? tryLockIdempotencyKey(placeholder('r', 'lock')) : sql`true`).as('locked'),
+        })
+        .from(routingVersion),
+    { r: { productId, lock: idem && idempotencyLockName(idem) } },
+  );
+  if (!row) throw new Error('no routing version');
+  if (!row.locked) throw idempotencyInProgress();
+  return { version: row.version, id: row.id, number: Number(row.n), productFound: row.product };
 }
 
 async function isActiveMember(db: DbOrTx, personId: string, departmentId: string): Promise<boolean> {

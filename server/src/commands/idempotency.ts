@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { idempotencyKeys } from '@defuse/drizzle';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, type SQLWrapper, sql } from 'drizzle-orm';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { DbOrTx } from '../db/types.ts';
-import { rowsOf } from '../db/types.ts';
 import { DomainError } from '../errors.ts';
 
 export interface IdempotencyRequest {
@@ -35,15 +34,18 @@ export const hashRequest = (body: unknown) => createHash('sha256').update(canoni
  * change, a first request costs nothing.
  */
 
-/** Inside the change's transaction: a concurrent request with the same key answers 409 at once. */
-export async function lockIdempotencyKey(tx: DbOrTx, req: IdempotencyRequest): Promise<void> {
-  const [lock] = rowsOf<{ ok: boolean }>(
-    await tx.execute(sql`select pg_try_advisory_xact_lock(7234003, hashtext(${`${req.personId}:${req.key}`})) as ok`),
-  );
-  if (!lock?.ok) {
-    throw new DomainError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed');
-  }
-}
+/** The name the key's lock is taken under (tryLockIdempotencyKey). */
+export const idempotencyLockName = (req: IdempotencyRequest) => `${req.personId}:${req.key}`;
+
+/**
+ * True when this transaction now holds the key's lock, inside the change's transaction; false when
+ * a concurrent request with the same key holds it (answer idempotencyInProgress at once).
+ */
+export const tryLockIdempotencyKey = (lockName: SQLWrapper) =>
+  sql<boolean>`pg_try_advisory_xact_lock(7234003, hashtext(${lockName}))`;
+
+export const idempotencyInProgress = () =>
+  new DomainError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed');
 
 /** The insert that stores the key with its response, for the change's own statement. */
 export function idempotencyKeyInsert(tx: DbOrTx, req: IdempotencyRequest, response: Replay, now: Date) {

@@ -52,7 +52,8 @@ export async function takeTransactionId(tx: DbOrTx): Promise<void> {
 
 /**
  * The insert of `list`, for a change that sends it with its other writes in one statement
- * (filing); the transaction must already hold its id (takeTransactionId).
+ * (filing); the transaction must already hold its id (takeTransactionId, or pg_current_xact_id() in
+ * one of its earlier statements).
  */
 export function eventsInsert(tx: Pick<DbOrTx, 'insert'>, list: NewEvent[]) {
   return tx.insert(events).values(

@@ -1,4 +1,4 @@
-import { departmentMembers, departmentPolicies, departments, routingVersion, settings } from '@defuse/drizzle';
+import { departmentMembers, departmentPolicies, departments, settings } from '@defuse/drizzle';
 import { DEFAULT_POLICY, type Policy, PolicySchema, type RoutingTable, RoutingTableSchema } from '@defuse/shared';
 import { asc, eq, sql } from 'drizzle-orm';
 import { type DbOrTx, rowsOf } from '../db/types.ts';
@@ -79,12 +79,6 @@ export async function getRoutingContext(db: DbOrTx): Promise<RoutingContext> {
       return parsed.success ? parsed.data : DEFAULT_POLICY;
     },
   };
-}
-
-/** The routing version (see `routingVersion` in the schema): a cheap read to check a cached context against. */
-export async function readRoutingVersion(db: DbOrTx): Promise<number> {
-  const [row] = await db.select({ version: routingVersion.version }).from(routingVersion);
-  return row?.version ?? 0;
 }
 
 const contexts = new WeakMap<object, { version: number; context: RoutingContext }>();
