@@ -1,24 +1,26 @@
-import { bombs, departmentMembers, events, people, products, routingVersion } from '@defuse/drizzle';
+import { bombs, departmentMembers, events as eventsTable, people, products, routingVersion } from '@defuse/drizzle';
 import { type Bomb, CATEGORY_KEY_PREFIX, type DefuseEvent, type FileBomb } from '@defuse/shared';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { BuiltStatements, placeholder, placeholders } from '../db/built-statements.ts';
+import { GroupCommit, type Outcome } from '../db/group-commit.ts';
 import type { DbOrTx, Tx } from '../db/types.ts';
 import type { Deps } from '../deps.ts';
 import { claimDeadline, resolveDeadline } from '../domain/deadlines.ts';
+import type { PlannedEscalation } from '../domain/escalation.ts';
 import { routeBomb } from '../domain/routing.ts';
 import { invalidField } from '../errors.ts';
 import { type BombRow, toBomb } from '../queries/bomb-row.ts';
 import { escalationsInsert } from '../queries/escalation-jobs.ts';
 import { eventsInsert, type NewEvent } from '../queries/events.ts';
-import { spanInsert } from '../queries/ownership-spans.ts';
-import { routingContextAt } from '../queries/settings.ts';
+import { type NewSpan, spansInsert } from '../queries/ownership-spans.ts';
+import { type RoutingContext, routingContextAt } from '../queries/settings.ts';
 import type { Viewer } from '../viewer.ts';
 import { initialEscalations } from './bomb-change.ts';
 import {
   hashRequest,
   type IdempotencyRequest,
   idempotencyInProgress,
-  idempotencyKeyInsert,
+  idempotencyKeysInsert,
   idempotencyLockName,
   isStoredKey,
   storedResponse,
@@ -28,22 +30,27 @@ import { runChange } from './run-change.ts';
 
 export type FileBombResult = { bomb: Bomb; replayed: boolean };
 
+interface Filing {
+  viewer: Viewer;
+  input: FileBomb;
+  idem: IdempotencyRequest | undefined;
+}
+
 /**
  * Files a bomb already routed, with its deadline, its events and (when given) its idempotency key,
- * in one transaction. Filing is the hot path, so the transaction is three round trips: the reads
- * pipelined, every write in one statement, the commit.
+ * all in one transaction. Filing is the hot path: filings that arrive together share that
+ * transaction (GroupCommit), which takes three round trips for the whole group: one statement of
+ * reads, one of writes, the commit.
  */
 export async function fileBomb(
-  deps: Pick<Deps, 'db' | 'clock' | 'signal'>,
+  deps: FilingDeps,
   { viewer, input, idempotencyKey }: { viewer: Viewer; input: FileBomb; idempotencyKey?: string | undefined },
 ): Promise<FileBombResult> {
   const idem = idempotencyKey
     ? { personId: viewer.id, key: idempotencyKey, requestHash: hashRequest(input) }
     : undefined;
   try {
-    return await runChange<FileBombResult>(deps, (tx) =>
-      writeFiling(deps.db, tx, deps.clock.now(), viewer, input, idem),
-    );
+    return await groupsOf(deps).submit({ viewer, input, idem });
   } catch (err) {
     // The key is stored already: a retry of a filing that went through gets that filing's answer.
     if (idem && isStoredKey(err)) {
@@ -54,18 +61,78 @@ export async function fileBomb(
   }
 }
 
-async function writeFiling(
+type FilingDeps = Pick<Deps, 'db' | 'clock' | 'signal'>;
+
+/*
+ * Two groups at a time, of up to 16 filings: 1, 2 or 4 at a time and groups of 8 to 32 measured
+ * alike (tests/bench/intake/RESULTS.md), and smaller groups keep the statements small. Keyed by
+ * the deps object, so a caller's own clock or signal is never used for another caller's filings.
+ */
+const groups = new WeakMap<FilingDeps, GroupCommit<Filing, FileBombResult>>();
+
+function groupsOf(deps: FilingDeps): GroupCommit<Filing, FileBombResult> {
+  let found = groups.get(deps);
+  if (!found) {
+    found = new GroupCommit(
+      (filings) => runChange(deps, (tx) => writeFilings(deps.db, tx, deps.clock.now(), filings)),
+      { slots: 2, maxGroup: 16 },
+    );
+    groups.set(deps, found);
+  }
+  return found;
+}
+
+/** What one filing writes, every row complete, so the row written is the row answered. */
+interface Planned {
+  row: BombRow;
+  bomb: Bomb;
+  events: Required<NewEvent>[];
+  escalations: (PlannedEscalation & { bombId: string })[];
+  span: NewSpan | null;
+  key: (IdempotencyRequest & { status: number; body: { bomb: Bomb }; now: Date }) | undefined;
+}
+
+async function writeFilings(
   db: Deps['db'],
   tx: Tx,
   now: Date,
-  viewer: Viewer,
-  input: FileBomb,
-  idem: IdempotencyRequest | undefined,
-): Promise<{ result: FileBombResult; events: DefuseEvent[] }> {
-  const { version, id, number, productFound } = await readForFiling(tx, input.productId ?? null, idem);
-  if (!productFound) throw invalidField('productId', 'No such product');
+  filings: Filing[],
+): Promise<{ result: Outcome<FileBombResult>[]; events: DefuseEvent[] }> {
+  const { version, rows } = await readForFilings(tx, filings);
   // Routing rarely changes: its context is read again only when its version moved.
   const context = await routingContextAt(db, tx, version);
+  const outcomes: Outcome<FileBombResult>[] = [];
+  const planned: Planned[] = [];
+  const locked = new Set<string>();
+  for (const [i, filing] of filings.entries()) {
+    const read = rows[i];
+    const lockName = filing.idem && idempotencyLockName(filing.idem);
+    // Two requests with one key in one group: the lock is the session's, so it would let the second
+    // through here; it is refused as it would be in a transaction of its own.
+    if (!read?.locked || (lockName && locked.has(lockName))) {
+      outcomes.push({ ok: false, error: idempotencyInProgress() });
+      continue;
+    }
+    if (lockName) locked.add(lockName);
+    if (!read.product) {
+      outcomes.push({ ok: false, error: invalidField('productId', 'No such product') });
+      continue;
+    }
+    const plan = await planFiling(tx, context, now, filing, { id: read.id, number: Number(read.n) });
+    planned.push(plan);
+    outcomes.push({ ok: true, value: { bomb: plan.bomb, replayed: false } });
+  }
+  const events = planned.length > 0 ? await writePlanned(tx, planned) : [];
+  return { result: outcomes, events };
+}
+
+async function planFiling(
+  tx: Tx,
+  context: RoutingContext,
+  now: Date,
+  { viewer, input, idem }: Filing,
+  { id, number }: { id: string; number: number },
+): Promise<Planned> {
   const routing = context.table
     ? routeBomb({ ...input, productId: input.productId ?? null }, context.table, (id) => context.staffed.has(id))
     : null;
@@ -152,98 +219,130 @@ async function writeFiling(
     claimedAt: row.claimedAt,
   };
   const key = idem && { ...idem, status: 201, body: { bomb }, now };
-  const filedEvents = filed.map((e) => ({ ...e, bombId: e.bombId ?? null, personId: e.personId ?? null }));
-  // One statement: the other inserts as data-modifying CTEs ahead of the events' insert, built once
-  // per shape and filled with this filing's values.
-  const shape = `${span ? 's' : ''}${escalations.length}${key ? 'k' : ''}${filedEvents.length}`;
-  const rows = await WRITES.run<{ seq: string | number; type: string }>(
+  const events = filed.map((e) => ({ ...e, bombId: e.bombId ?? null, personId: e.personId ?? null }));
+  return {
+    row,
+    bomb,
+    events,
+    escalations: escalations.map((job) => ({ bombId: row.id, ...job })),
+    span: span || null,
+    key,
+  };
+}
+
+/**
+ * Every row of the group in one statement: the other inserts as data-modifying CTEs ahead of the
+ * events' insert, built once per shape (how many rows of each) and filled with these values.
+ * Only what the answers lack comes back: the events' data is the bombs already in hand.
+ */
+async function writePlanned(tx: Tx, planned: Planned[]): Promise<DefuseEvent[]> {
+  const spans = planned.flatMap((p) => (p.span ? [p.span] : []));
+  const jobs = planned.flatMap((p) => p.escalations);
+  const keys = planned.flatMap((p) => (p.key ? [p.key] : []));
+  const events = planned.flatMap((p) => p.events);
+  const shape = [planned.length, spans.length, jobs.length, keys.length, events.length].join('.');
+  const rows = await WRITES.run<{ seq: string | number; type: string; bombId: string | null }>(
     tx,
     shape,
     () => {
       const writes = [
-        tx.insert(bombs).values(placeholders('b', row)),
-        span && spanInsert(tx, placeholders('s', span)),
-        escalations.length > 0 &&
+        tx.insert(bombs).values(planned.map((p, i) => placeholders(`b${i}`, p.row))),
+        spans.length > 0 &&
+          spansInsert(
+            tx,
+            spans.map((s, i) => placeholders(`s${i}`, s)),
+          ),
+        jobs.length > 0 &&
           escalationsInsert(
             tx,
-            placeholder('j', 'bombId') as unknown as string,
-            escalations.map((job, i) => placeholders(`j${i}`, job)),
+            jobs.map((job, i) => placeholders(`j${i}`, job)),
           ),
-        key &&
-          idempotencyKeyInsert(
+        keys.length > 0 &&
+          idempotencyKeysInsert(
             tx,
-            placeholders('k', { personId: key.personId, key: key.key, requestHash: key.requestHash }),
-            placeholders('k', { status: key.status, body: key.body }),
-            placeholder('k', 'now') as unknown as Date,
+            keys.map((key, i) => ({
+              req: placeholders(`k${i}`, { personId: key.personId, key: key.key, requestHash: key.requestHash }),
+              response: placeholders(`k${i}`, { status: key.status, body: key.body }),
+              now: placeholder(`k${i}`, 'now') as unknown as Date,
+            })),
           ),
-      ].filter((w) => w !== false && w !== undefined && w !== null);
+      ].filter((w) => w !== false);
       const ctes = writes.map((w, i) => tx.$with(`write_${i}`, {}).as(w.getSQL()));
-      // Only what the answer lacks comes back: the events' data is the bomb already in hand.
       return eventsInsert(
         tx.with(...ctes),
-        filedEvents.map((e, i) => placeholders(`e${i}`, e)),
-      ).returning({ seq: events.seq, type: events.type });
+        events.map((e, i) => placeholders(`e${i}`, e)),
+      ).returning({
+        seq: eventsTable.seq,
+        type: eventsTable.type,
+        // Aliased: a built statement's rows come back under their SQL names.
+        bombId: sql<string | null>`${eventsTable.bombId}`.as('bombId'),
+      });
     },
-    {
-      b: row,
-      s: span,
-      j: { bombId: row.id },
-      ...Object.fromEntries(escalations.map((job, i) => [`j${i}`, job])),
-      k: key,
-      ...Object.fromEntries(filedEvents.map((e, i) => [`e${i}`, e])),
-    },
+    Object.fromEntries([
+      ...planned.map((p, i) => [`b${i}`, p.row]),
+      ...spans.map((s, i) => [`s${i}`, s]),
+      ...jobs.map((job, i) => [`j${i}`, job]),
+      ...keys.map((key, i) => [`k${i}`, key]),
+      ...events.map((e, i) => [`e${i}`, e]),
+    ]),
   );
-  // One seq per event, each of another type
-  const seqOf = new Map(rows.map((r) => [r.type, Number(r.seq)]));
-  const written = filedEvents.map((e) => ({
-    seq: seqOf.get(e.type) ?? 0,
-    type: e.type,
-    bombId: e.bombId,
-    personId: e.personId,
-    actorId: e.actorId,
-    at: e.at.toISOString(),
-    data: e.data,
-  }));
-  return { result: { bomb, replayed: false }, events: written };
+  // One seq per event, each of its bomb's events of another type
+  const seqOf = new Map(rows.map((r) => [`${r.bombId}:${r.type}`, Number(r.seq)]));
+  return events
+    .map((e) => ({
+      seq: seqOf.get(`${e.bombId}:${e.type}`) ?? 0,
+      type: e.type,
+      bombId: e.bombId,
+      personId: e.personId,
+      actorId: e.actorId,
+      at: e.at.toISOString(),
+      data: e.data,
+    }))
+    .sort((a, b) => a.seq - b.seq);
 }
 
 const WRITES = new BuiltStatements();
 
 const READS = new BuiltStatements();
 
+type FilingRead = { id: string; n: string; product: boolean; locked: boolean; version: number };
+
 /**
- * Everything a filing reads before it routes, in one statement: the routing version; the id
- * (time-ordered, by the database's clock, like every other id) and the number for the key; the
- * product; the idempotency key's lock, so a concurrent request with the same key is refused at
- * once; and the transaction's id, taken before any seq is drawn (see eventsInsert).
+ * Everything a group of filings reads before routing, in one statement: for each filing, the id
+ * (time-ordered, by the database's clock, like every other id) and the number for its key, its
+ * product, and its idempotency key's lock, so a concurrent request with the same key is refused at
+ * once; for all of them, the routing version, and the transaction's id, taken before any seq is
+ * drawn (see eventsInsert). The filings go in as one JSON parameter, so the statement is the same
+ * for any number of them.
  */
-async function readForFiling(
-  tx: Tx,
-  productId: string | null,
-  idem: IdempotencyRequest | undefined,
-): Promise<{ version: number; id: string; number: number; productFound: boolean }> {
-  const [row] = await READS.run<{ version: number; id: string; n: string; product: boolean; locked: boolean }>(
+async function readForFilings(tx: Tx, filings: Filing[]): Promise<{ version: number; rows: FilingRead[] }> {
+  const list = filings.map((f, ord) => ({
+    ord,
+    product: f.input.productId ?? null,
+    lock: f.idem ? idempotencyLockName(f.idem) : null,
+  }));
+  const rows = await READS.run<FilingRead>(
     tx,
-    `${productId ? 'p' : ''}${idem ? 'k' : ''}`,
+    'filings',
     () =>
       tx
         .select({
-          version: routingVersion.version,
           id: sql`defuse_uuidv7()::text`.as('id'),
           n: sql`nextval('bomb_number_seq')`.as('n'),
+          product: sql`(i.product is null or exists (select 1 from ${products} where ${products.id} = i.product))`.as(
+            'product',
+          ),
+          locked: sql`(i.lock is null or ${tryLockIdempotencyKey(sql`i.lock`)})`.as('locked'),
+          version: sql<number>`(select ${routingVersion.version} from ${routingVersion})`.as('version'),
           xact: sql`pg_current_xact_id()::text`.as('xact'),
-          product: (productId
-            ? sql`exists (select 1 from ${products} where ${products.id} = ${placeholder('r', 'productId')})`
-            : sql`true`
-          ).as('product'),
-          locked: (idem ? tryLockIdempotencyKey(placeholder('r', 'lock')) : sql`true`).as('locked'),
         })
-        .from(routingVersion),
-    { r: { productId, lock: idem && idempotencyLockName(idem) } },
+        .from(sql`jsonb_to_recordset(${placeholder('r', 'list')}::jsonb) as i(ord int, product uuid, lock text)`)
+        .orderBy(sql`i.ord`),
+    { r: { list: JSON.stringify(list) } },
   );
-  if (!row) throw new Error('no routing version');
-  if (!row.locked) throw idempotencyInProgress();
-  return { version: row.version, id: row.id, number: Number(row.n), productFound: row.product };
+  const version = rows[0]?.version;
+  if (version === undefined || rows.length !== filings.length) throw new Error('filing reads: a row is missing');
+  return { version, rows };
 }
 
 async function isActiveMember(db: DbOrTx, personId: string, departmentId: string): Promise<boolean> {

@@ -47,16 +47,18 @@ export const tryLockIdempotencyKey = (lockName: SQLWrapper) =>
 export const idempotencyInProgress = () =>
   new DomainError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed');
 
-/** The insert that stores the key with its response, for the change's own statement. */
-export function idempotencyKeyInsert(tx: DbOrTx, req: IdempotencyRequest, response: Replay, now: Date) {
-  return tx.insert(idempotencyKeys).values({
-    personId: req.personId,
-    key: req.key,
-    requestHash: req.requestHash,
-    responseStatus: response.status,
-    responseBody: response.body,
-    createdAt: now,
-  });
+/** The insert that stores keys with their responses, for the change's own statement. */
+export function idempotencyKeysInsert(tx: DbOrTx, keys: { req: IdempotencyRequest; response: Replay; now: Date }[]) {
+  return tx.insert(idempotencyKeys).values(
+    keys.map(({ req, response, now }) => ({
+      personId: req.personId,
+      key: req.key,
+      requestHash: req.requestHash,
+      responseStatus: response.status,
+      responseBody: response.body,
+      createdAt: now,
+    })),
+  );
 }
 
 export const isStoredKey = (err: unknown) => isUniqueViolation(err, 'idempotency_keys_person_id_key_pk');

@@ -27,6 +27,9 @@ type Fill =
 export class BuiltStatements {
   private readonly built = new Map<string, { sql: string; fills: Fill[] }>();
 
+  /** Shapes kept: a statement for many rows is tens of kilobytes; past `keep`, the first built goes. */
+  constructor(private readonly keep = 256) {}
+
   async run<R>(
     db: DbOrTx,
     shape: string,
@@ -37,6 +40,7 @@ export class BuiltStatements {
     if (!statement) {
       const query = build().toSQL();
       statement = { sql: query.sql, fills: query.params.map(toFill) };
+      if (this.built.size >= this.keep) this.built.delete(this.built.keys().next().value ?? '');
       this.built.set(shape, statement);
     }
     // Filled here rather than by drizzle, whose fillPlaceholders also encodes nulls (and throws on a null date).

@@ -10,16 +10,19 @@ import type { PlannedEscalation } from '../domain/escalation.ts';
  */
 export async function scheduleEscalations(db: DbOrTx, bombId: string, planned: PlannedEscalation[]): Promise<void> {
   if (planned.length === 0) return;
-  await escalationsInsert(db, bombId, planned).onConflictDoUpdate({
+  await escalationsInsert(
+    db,
+    planned.map((p) => ({ bombId, ...p })),
+  ).onConflictDoUpdate({
     target: [escalationJobs.bombId, escalationJobs.reason, escalationJobs.deadlineAt, escalationJobs.tier],
     set: { cancelledAt: null },
     setWhere: isNull(escalationJobs.firedAt),
   });
 }
 
-/** The plain insert of a new bomb's rows, for a change that sends its writes in one statement (filing). */
-export function escalationsInsert(db: DbOrTx, bombId: string, planned: PlannedEscalation[]) {
-  return db.insert(escalationJobs).values(planned.map((p) => ({ bombId, ...p })));
+/** The plain insert of new bombs' rows, for a change that sends its writes in one statement (filing). */
+export function escalationsInsert(db: DbOrTx, planned: (PlannedEscalation & { bombId: string })[]) {
+  return db.insert(escalationJobs).values(planned);
 }
 
 /** Withdraws pending work for deadlines that no longer apply (claimed, paused, resolved, bounced). */

@@ -5,21 +5,23 @@ import type { DbOrTx } from '../db/types.ts';
 
 export type SpanEnd = 'declined' | 'rerouted' | 'resolved';
 
-type NewSpan = { bombId: string; departmentId: string; category: Category; at: Date; claimedAt?: Date | null };
+export type NewSpan = { bombId: string; departmentId: string; category: Category; at: Date; claimedAt?: Date | null };
 
 export async function openSpan(db: DbOrTx, span: NewSpan): Promise<void> {
-  await spanInsert(db, span);
+  await spansInsert(db, [span]);
 }
 
-/** The insert that opens a span, for a change that sends its writes in one statement (filing). */
-export function spanInsert(db: DbOrTx, span: NewSpan) {
-  return db.insert(ownershipSpans).values({
-    bombId: span.bombId,
-    departmentId: span.departmentId,
-    category: span.category,
-    routedAt: span.at,
-    claimedAt: span.claimedAt ?? null,
-  });
+/** The insert that opens spans, for a change that sends its writes in one statement (filing). */
+export function spansInsert(db: DbOrTx, spans: NewSpan[]) {
+  return db.insert(ownershipSpans).values(
+    spans.map((span) => ({
+      bombId: span.bombId,
+      departmentId: span.departmentId,
+      category: span.category,
+      routedAt: span.at,
+      claimedAt: span.claimedAt ?? null,
+    })),
+  );
 }
 
 const current = (bombId: string) => and(eq(ownershipSpans.bombId, bombId), isNull(ownershipSpans.endedAt));

@@ -159,7 +159,7 @@ function filingScript(personId: string, departmentId: string, requestBody: strin
   const job = (tier: number, target: string) =>
     `(${id}, 'claim_overdue', now() + interval '1 day', ${tier}, '${target}', now() + interval '1 day')`;
   return `BEGIN;
-select version, defuse_uuidv7()::text, nextval('bomb_number_seq') as n, pg_current_xact_id()::text, true, pg_try_advisory_xact_lock(7234003, hashtext('${personId}:' || currval('bomb_number_seq'))) from routing_version \\gset
+select version, defuse_uuidv7()::text, nextval('bomb_number_seq') as n, pg_current_xact_id()::text as xact, true as product, pg_try_advisory_xact_lock(7234003, hashtext('${personId}:' || currval('bomb_number_seq'))) as locked from routing_version \\gset
 with b as (insert into bombs (id, number, key, title, description, category, severity, status, restricted, filed_by_id, department_id, helper_ids, created_at, updated_at, claim_due_at) values (${id}, :n, 'SHIP-' || :n, 'pgbench', '', 'shipping', 'normal', 'open', false, '${personId}', '${departmentId}', '{}', now(), now(), now() + interval '1 day')),
 s as (insert into ownership_spans (bomb_id, department_id, category, routed_at) values (${id}, '${departmentId}', 'shipping', now())),
 j as (insert into escalation_jobs (bomb_id, reason, deadline_at, tier, target, due_at) values ${job(1, 'lead')}, ${job(2, 'pm')}, ${job(3, 'admin')}),

@@ -1,0 +1,67 @@
+/** One item's answer from a group: its value, or the error that item alone gets. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+interface Waiting<I, O> {
+  item: I;
+  resolve: (value: O) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit: changes that arrive while others are being written go to the database together,
+ * in one transaction, each still all-or-nothing. An item never waits for company: with a slot
+ * free it goes at once, alone; only under load do the waiting ones gather, up to `maxGroup`.
+ * Per-transaction costs (round trips, statement start-up, the commit's flush) are then paid once
+ * per group instead of once per change.
+ *
+ * `write` answers each item (an item it refuses gets its own error). When `write` throws, the
+ * transaction rolled back as a whole, so every item of a group goes again alone: one item's
+ * failure (a retried idempotency key, say) never fails the others.
+ */
+export class GroupCommit<I, O> {
+  private readonly waiting: Waiting<I, O>[] = [];
+  private running = 0;
+
+  constructor(
+    private readonly write: (items: I[]) => Promise<Outcome<O>[]>,
+    private readonly options: { slots: number; maxGroup: number },
+  ) {}
+
+  submit(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.waiting.push({ item, resolve, reject });
+      this.next();
+    });
+  }
+
+  private next(): void {
+    while (this.running < this.options.slots && this.waiting.length > 0) {
+      const group = this.waiting.splice(0, this.options.maxGroup);
+      this.running++;
+      void this.settle(group).finally(() => {
+        this.running--;
+        this.next();
+      });
+    }
+  }
+
+  private async settle(group: Waiting<I, O>[]): Promise<void> {
+    let outcomes: Outcome<O>[];
+    try {
+      outcomes = await this.write(group.map((w) => w.item));
+    } catch (err) {
+      if (group.length === 1) {
+        group[0]?.reject(err);
+        return;
+      }
+      for (const one of group) await this.settle([one]);
+      return;
+    }
+    group.forEach((w, i) => {
+      const outcome = outcomes[i];
+      if (!outcome) w.reject(new Error('group commit: no outcome for an item'));
+      else if (outcome.ok) w.resolve(outcome.value);
+      else w.reject(outcome.error);
+    });
+  }
+}
