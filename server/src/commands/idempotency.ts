@@ -38,8 +38,8 @@ export const hashRequest = (body: unknown) => createHash('sha256').update(canoni
 export const idempotencyLockName = (req: IdempotencyRequest) => `${req.personId}:${req.key}`;
 
 /**
- * True when this transaction now holds the key's lock, inside the change's transaction; false when
- * a concurrent request with the same key holds it (answer idempotencyInProgress at once).
+ * SQL that is true once the change's transaction holds the key's lock, and false while a concurrent
+ * request with the same key holds it (answer idempotencyInProgress at once).
  */
 export const tryLockIdempotencyKey = (lockName: SQLWrapper) =>
   sql<boolean>`pg_try_advisory_xact_lock(7234003, hashtext(${lockName}))`;

@@ -27,7 +27,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 
-type Result = { rps: number; p99: number; non2xx: number; errors: number };
+/** `cpuMs`: this process's CPU (the server's: autocannon runs in a child) per request. */
+type Result = { rps: number; p99: number; non2xx: number; errors: number; cpuMs: number };
 
 /** Rounds of one side as one: mean req/s, the median round's p99, every failure counted. */
 function combine(rounds: Result[]): Result {
@@ -37,12 +38,17 @@ function combine(rounds: Result[]): Result {
     p99: p99s[Math.floor(p99s.length / 2)] ?? 0,
     non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
     errors: rounds.reduce((sum, r) => sum + r.errors, 0),
+    cpuMs: rounds.reduce((sum, r) => sum + r.cpuMs, 0) / rounds.length,
   };
 }
 
 /** One side's load, from autocannon in its own process (the shared bench load module). */
-const autocannon = (url: string, headers: Record<string, string>, body: string, idempotency = false): Promise<Result> =>
-  runLoad({ url, headers, body, connections: CONNECTIONS, seconds: SECONDS, idempotency });
+async function autocannon(url: string, headers: Record<string, string>, body: string, idempotency = false) {
+  const before = process.cpuUsage();
+  const r = await runLoad({ url, headers, body, connections: CONNECTIONS, seconds: SECONDS, idempotency });
+  const cpu = process.cpuUsage(before);
+  return { ...r, cpuMs: (cpu.user + cpu.system) / 1000 / Math.max(r.requests, 1) };
+}
 
 async function main() {
   const name = `defuse_bench_${randomBytes(4).toString('hex')}`;
@@ -129,12 +135,12 @@ async function main() {
     const filingTps = pgbench('filing.sql', filingScript(ws.field.id, ws.departments.logistics, body));
     const row = (label: string, r: Result) =>
       console.log(
-        `${label.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s   p99 ${String(r.p99).padStart(4)} ms   non-2xx ${r.non2xx}  errors ${r.errors}`,
+        `${label.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s   p99 ${String(r.p99).padStart(4)} ms   server CPU ${r.cpuMs.toFixed(2)} ms/req   non-2xx ${r.non2xx}  errors ${r.errors}`,
       );
     row('baseline (2 INSERTs, postgres.js)', baseline);
     row('POST /api/bombs (real)', real);
     console.log(`${'pgbench (same 2 INSERTs)'.padEnd(34)} ${tps.toFixed(0).padStart(7)} tps`);
-    console.log(`${"pgbench (a filing's statements)".padEnd(34)} ${filingTps.toFixed(0).padStart(7)} tps`);
+    console.log(`${'pgbench (one filing alone)'.padEnd(34)} ${filingTps.toFixed(0).padStart(7)} tps`);
     console.log(`ratio req/s real ÷ baseline: ${(real.rps / baseline.rps).toFixed(2)}   (goal ≥ 0.6)`);
     console.log(`ratio p99   real ÷ baseline: ${(real.p99 / Math.max(baseline.p99, 1)).toFixed(2)}   (goal ≤ 2)`);
     console.log(`baseline ÷ pgbench ceiling:  ${(baseline.rps / tps).toFixed(2)}`);
