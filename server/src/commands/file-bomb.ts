@@ -64,9 +64,10 @@ export async function fileBomb(
 type FilingDeps = Pick<Deps, 'db' | 'clock' | 'signal'>;
 
 /*
- * Two groups at a time, of up to 16 filings: 1, 2 or 4 at a time and groups of 8 to 32 measured
- * alike (tests/bench/intake/RESULTS.md), and smaller groups keep the statements small. Keyed by
- * the deps object, so a caller's own clock or signal is never used for another caller's filings.
+ * Two groups at a time, of up to 16 filings: one to three at a time and groups of 8 to 32 measured
+ * alike, four at a time only lengthened the tail (tests/bench/intake/RESULTS.md), and smaller
+ * groups keep the statements small. Keyed by the deps object, so a caller's own clock or signal is
+ * never used for another caller's filings.
  */
 const groups = new WeakMap<FilingDeps, GroupCommit<Filing, FileBombResult>>();
 
