@@ -22,7 +22,8 @@ type Fill =
  * Building the filing's write statement afresh cost about half a millisecond of CPU per request:
  * more than everything else the server does for a filing. Each run reads its parameters straight
  * from the objects it is given (`values`: source name → object), without building one object of
- * every value under its placeholder's name.
+ * every value under its placeholder's name. Rows come back as the database names their columns
+ * (drizzle does not map them): alias with `sql\`…\`.as('name')` any column read by another name.
  */
 export class BuiltStatements {
   private readonly built = new Map<string, { sql: string; fills: Fill[] }>();
