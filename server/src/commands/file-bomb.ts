@@ -212,13 +212,9 @@ async function planFiling(
       : []),
   ];
   const escalations = policy ? initialEscalations(row, now, policy) : [];
-  const span = routing && {
-    bombId: row.id,
-    departmentId: routing.departmentId,
-    category: row.category,
-    at: now,
-    claimedAt: row.claimedAt,
-  };
+  const span = routing
+    ? { bombId: row.id, departmentId: routing.departmentId, category: row.category, at: now, claimedAt: row.claimedAt }
+    : null;
   const key = idem && { ...idem, status: 201, body: { bomb }, now };
   const events = filed.map((e) => ({ ...e, bombId: e.bombId ?? null, personId: e.personId ?? null }));
   return {
@@ -226,7 +222,7 @@ async function planFiling(
     bomb,
     events,
     escalations: escalations.map((job) => ({ bombId: row.id, ...job })),
-    span: span || null,
+    span,
     key,
   };
 }
@@ -289,9 +285,15 @@ async function writePlanned(tx: Tx, planned: Planned[]): Promise<DefuseEvent[]> 
   );
   // One seq per event, each of its bomb's events of another type
   const seqOf = new Map(rows.map((r) => [`${r.bombId}:${r.type}`, Number(r.seq)]));
+  const seq = (e: (typeof events)[number]) => {
+    const found = seqOf.get(`${e.bombId}:${e.type}`);
+    // A wrong seq would signal the wrong commit to other instances: fail (and roll back) instead.
+    if (found === undefined) throw new Error(`filing: no seq came back for ${e.type} of ${e.bombId}`);
+    return found;
+  };
   return events
     .map((e) => ({
-      seq: seqOf.get(`${e.bombId}:${e.type}`) ?? 0,
+      seq: seq(e),
       type: e.type,
       bombId: e.bombId,
       personId: e.personId,
