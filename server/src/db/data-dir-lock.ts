@@ -3,13 +3,30 @@ import { join } from 'node:path';
 
 export class DataDirLockedError extends Error {}
 
+/**
+ * The state letter of a process from /proc/<pid>/stat (Linux), or undefined where there is no
+ * /proc. The command name in parentheses may hold spaces and ')', so read after the last ')'.
+ */
+function processState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 1).trim()[0];
+  } catch {
+    return undefined;
+  }
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+  // A process killed with -9 stays a zombie until its parent reaps it, and signal 0 still finds
+  // it; it holds no files and will never write again, so its lock is as stale as a gone one.
+  // 'X' (dead) can show for an instant during reaping.
+  const state = processState(pid);
+  return state !== 'Z' && state !== 'X';
 }
 
 /**
