@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,16 +15,27 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Runs a PostgreSQL command as the postgres user (initdb and the server refuse root). */
+/** A PostgreSQL command as the postgres user (initdb and the server refuse root). */
+function runAs(cmd: string, args: string[]): [string, string[]] {
+  return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
+}
+
 function asPostgres(cmd: string, args: string[]) {
-  const runAs = process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
-  return execFileSync(runAs[0] as string, runAs[1] as string[], { stdio: 'pipe', encoding: 'utf8' });
+  return execFileSync(...runAs(cmd, args), { stdio: 'pipe', encoding: 'utf8' });
+}
+
+/** The same, without blocking the event loop (so a test can time requests meanwhile). */
+function asPostgresAsync(cmd: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => execFile(...runAs(cmd, args), (err) => (err ? reject(err) : resolve())));
 }
 
 export interface PrivatePostgres {
   url: string;
   stop(): void;
   start(): void;
+  /** stop and start, resolving once pg_ctl is done, while the test's own requests go on. */
+  stopAsync(): Promise<void>;
+  startAsync(): Promise<void>;
   destroy(): void;
 }
 
@@ -38,24 +49,26 @@ export async function privatePostgres(): Promise<PrivatePostgres> {
   const data = join(dir, 'data');
   const port = await freePort();
   asPostgres(`${BIN}/initdb`, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-  const ctl = (action: string) =>
-    asPostgres(`${BIN}/pg_ctl`, [
-      '-D',
-      data,
-      '-w',
-      '-t',
-      '60',
-      '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on`,
-      '-l',
-      join(dir, 'log'),
-      action,
-    ]);
+  const ctlArgs = (action: string) => [
+    '-D',
+    data,
+    '-w',
+    '-t',
+    '60',
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on`,
+    '-l',
+    join(dir, 'log'),
+    action,
+  ];
+  const ctl = (action: string) => asPostgres(`${BIN}/pg_ctl`, ctlArgs(action));
   ctl('start');
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     stop: () => ctl('stop'),
     start: () => ctl('start'),
+    stopAsync: () => asPostgresAsync(`${BIN}/pg_ctl`, ctlArgs('stop')),
+    startAsync: () => asPostgresAsync(`${BIN}/pg_ctl`, ctlArgs('start')),
     destroy: () => {
       try {
         ctl('stop');

@@ -7,3 +7,57 @@ export function isUniqueViolation(err: unknown, constraint: string): boolean {
   }
   return false;
 }
+
+/** Refused at once because the database is known to be away (the circuit breaker is open). */
+export class DatabaseUnavailableError extends Error {
+  readonly code = 'DATABASE_UNAVAILABLE';
+  constructor() {
+    super('The database is unreachable');
+  }
+}
+
+/** The connection itself failed: the database is stopped, restarting or unreachable. */
+const OUTAGE_CODES = new Set([
+  'DATABASE_UNAVAILABLE',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+]);
+
+function codesOf(err: unknown): string[] {
+  const codes: string[] = [];
+  // drizzle wraps the driver's error in `cause`
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') codes.push(code);
+  }
+  return codes;
+}
+
+/** The database is away: what opens the circuit breaker. */
+export function isDatabaseOutage(err: unknown): boolean {
+  return codesOf(err).some((code) => OUTAGE_CODES.has(code));
+}
+
+/**
+ * A 503 the client may retry, not a 500: the database is away, or a statement ran past the
+ * statement timeout (57014, query_canceled: the database is overloaded, or a breaker cut it).
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  return codesOf(err).some((code) => OUTAGE_CODES.has(code) || code === '57014');
+}

@@ -1,3 +1,5 @@
+import { isDatabaseUnavailable } from './errors.ts';
+
 /** One item's answer from a group: its value, or the error that item alone gets. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
@@ -16,7 +18,8 @@ interface Waiting<I, O> {
  *
  * `write` answers each item (an item it refuses gets its own error). When `write` throws, the
  * transaction rolled back as a whole, so every item of a group goes again alone: one item's
- * failure (a retried idempotency key, say) never fails the others.
+ * failure (a retried idempotency key, say) never fails the others; unless the database is away,
+ * when the whole group fails at once rather than item after item.
  */
 export class GroupCommit<I, O> {
   private readonly waiting: Waiting<I, O>[] = [];
@@ -50,8 +53,9 @@ export class GroupCommit<I, O> {
     try {
       outcomes = await this.write(group.map((w) => w.item));
     } catch (err) {
-      if (group.length === 1) {
-        group[0]?.reject(err);
+      // Alone, each would fail the same way: the database is away (and the breaker refuses at once).
+      if (group.length === 1 || isDatabaseUnavailable(err)) {
+        for (const one of group) one.reject(err);
         return;
       }
       for (const one of group) await this.settle([one]);

@@ -7,7 +7,9 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { CircuitBreaker } from './circuit-breaker.ts';
 import { lockDataDir } from './data-dir-lock.ts';
+import { guardedBy } from './guarded-client.ts';
 import type { DatabaseKind, Db } from './types.ts';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../drizzle/migrations', import.meta.url));
@@ -50,9 +52,37 @@ export async function openEmbedded(dir: string): Promise<Database> {
   }
 }
 
+/*
+ * Timeouts on PostgreSQL, so that an outage is answered with a 503 within 2 s (API.md):
+ * - connect: 1.5 s. A connection on a LAN takes milliseconds and one across a continent with TLS
+ *   a few hundred; past 1.5 s the database is not answering, and the request still has time to
+ *   answer its 503 within 2 s.
+ * - reconnect back-off: 0.25 s, flat. postgres.js's default grows to 20 s, and a query waits in
+ *   its queue for that long; the circuit breaker refuses requests meanwhile, so only its probe
+ *   reconnects.
+ * - statement: 15 s, half the request timeout (app.ts), well above the slowest statement the
+ *   benchmarks measured; a statement past it is cut and answered 503, not left to hold its
+ *   connection and locks.
+ * - idle in transaction: 30 s frees the locks of a transaction whose process hung.
+ */
+const CONNECT_TIMEOUT_S = 1.5;
+const RECONNECT_BACKOFF_S = 0.25;
+const STATEMENT_TIMEOUT_MS = 15_000;
+const IDLE_IN_TRANSACTION_TIMEOUT_MS = 30_000;
+
 export function openPostgres(url: string, options: { max?: number } = {}): Database {
-  const client = postgres(url, { max: options.max ?? 10, onnotice: () => {}, connect_timeout: 10 });
-  const db = drizzlePostgres({ client: preparingAll(client), schema }) as unknown as Db;
+  const client = postgres(url, {
+    max: options.max ?? 10,
+    onnotice: () => {},
+    connect_timeout: CONNECT_TIMEOUT_S,
+    backoff: () => RECONNECT_BACKOFF_S,
+    connection: {
+      statement_timeout: STATEMENT_TIMEOUT_MS,
+      idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
+  });
+  const breaker = new CircuitBreaker(() => client`select 1`);
+  const db = drizzlePostgres({ client: guardedBy(breaker, preparingAll(client)), schema }) as unknown as Db;
   return {
     db,
     kind: 'postgres',
@@ -60,6 +90,7 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
     async migrate() {
       // Several instances may start at once: one migrates, the others wait and find nothing to do.
       // Lock and migration share one dedicated connection, so no pool size can deadlock them.
+      // No timeouts here: a migration may take long, and so may the wait for another's lock.
       const single = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
       try {
         await single`select pg_advisory_lock(7234001)`;
@@ -69,6 +100,7 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
       }
     },
     async close() {
+      breaker.stop();
       await client.end({ timeout: 5 });
     },
   };

@@ -2,7 +2,14 @@ import type { ApiError, ErrorCode, FieldError } from '@defuse/shared';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isDatabaseUnavailable } from '../db/errors.ts';
 import { DomainError } from '../errors.ts';
+
+/**
+ * A 503 asks the client back after this long: the circuit breaker probes the database every
+ * second (server/src/db/circuit-breaker.ts), so by then it has usually closed again.
+ */
+export const RETRY_AFTER_SECONDS = 2;
 
 export function sendError(
   reply: FastifyReply,
@@ -12,6 +19,7 @@ export function sendError(
   extra: { fields?: FieldError[]; details?: Record<string, unknown> } = {},
 ) {
   const body: ApiError = { error: { code, message, ...extra, requestId: reply.request.id } };
+  if (status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }
 
@@ -94,30 +102,3 @@ export const errorsPlugin = fp(
   },
   { name: 'errors' },
 );
-
-const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'CONNECTION_CLOSED',
-  'CONNECTION_ENDED',
-  'CONNECTION_DESTROYED',
-  'CONNECT_TIMEOUT',
-  '57P01', // admin_shutdown
-  '57P02', // crash_shutdown
-  '57P03', // cannot_connect_now
-  '08000',
-  '08003',
-  '08006',
-]);
-
-/** The database is away (stopped, restarting, unreachable): a 503 the client may retry, not a 500. */
-function isDatabaseUnavailable(err: unknown): boolean {
-  // drizzle wraps the driver's error in `cause`
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
-  }
-  return false;
-}
