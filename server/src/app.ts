@@ -13,6 +13,7 @@ import { errorsPlugin } from './plugins/errors.ts';
 import { headerCountPlugin } from './plugins/header-count.ts';
 import { livePlugin, liveSocketError } from './plugins/live.ts';
 import { noNulPlugin } from './plugins/no-nul.ts';
+import { upgradesPlugin } from './plugins/upgrades.ts';
 import { hasWebBuild, webPlugin } from './plugins/web.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { bombActionRoutes } from './routes/bomb-actions.ts';
@@ -76,6 +77,8 @@ export async function buildApp(deps: Deps, options: BuildOptions): Promise<Fasti
   const spa = hasWebBuild(options.webRoot);
   if (options.webRoot && !spa) app.log.warn({ root: options.webRoot }, 'no web build found; run pnpm build');
   await app.register(errorsPlugin, { spa });
+  // First: it counts upgrades before any other hook may refuse one, and closes each refused one.
+  await app.register(upgradesPlugin);
   await app.register(headerCountPlugin);
   await app.register(noNulPlugin);
   // Built once: @fastify/helmet rebuilt the middleware, CSP parsing included, on every request.

@@ -8,6 +8,7 @@ import { PgSignal } from './live/pg-signal.ts';
 import { SCHEDULER_TASKS, schedulerPlugin } from './plugins/scheduler.ts';
 import { bootstrapAdmin, isEmpty } from './seed/bootstrap.ts';
 import { DEMO_PASSWORD, seedDemo } from './seed/demo.ts';
+import { SHUTDOWN_GRACE_MS, trackSockets } from './shutdown.ts';
 
 /** config → database → migrations → seed → app → listen; SIGTERM closes everything in order. */
 async function main() {
@@ -35,11 +36,21 @@ async function main() {
     );
   }
 
+  const sockets = trackSockets(app.server);
   let closing = false;
   const close = async (signal: string) => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
+    // Past the grace period, whatever is still open is closed; should the close still not finish
+    // (a database that does not answer its goodbye), the process exits anyway a second later.
+    setTimeout(() => {
+      app.log.warn({ sockets: sockets.destroyAll() }, 'shutdown: closed the connections still open');
+      setTimeout(() => {
+        app.log.error('shutdown did not finish; exiting');
+        process.exit(1);
+      }, 1000).unref();
+    }, SHUTDOWN_GRACE_MS).unref();
     await app.close();
     await pgSignal?.close();
     await database.close();
