@@ -1,3 +1,4 @@
+import { DatabaseUnavailableError } from '@defuse/server/db/errors';
 import { GroupCommit, type Outcome } from '@defuse/server/db/group-commit';
 import { describe, expect, it } from 'vitest';
 
@@ -79,5 +80,23 @@ describe('group commit', () => {
     expect(b).toEqual({ status: 'fulfilled', value: 'done b' });
     expect(bad?.status).toBe('rejected');
     expect(c).toEqual({ status: 'fulfilled', value: 'done c' });
+  });
+
+  it('when the database is away, fails the whole group at once rather than item after item', async () => {
+    const { calls, write } = controlledWrite();
+    const groups = new GroupCommit(write, { slots: 1, maxGroup: 16 });
+    const first = groups.submit('first');
+    const rest = Promise.allSettled(['b', 'c', 'd'].map((item) => groups.submit(item)));
+    calls[0]?.finish();
+    await settle();
+    calls[1]?.fail(new DatabaseUnavailableError());
+    const answers = await rest;
+    expect(answers.map((a) => a.status === 'rejected' && a.reason instanceof DatabaseUnavailableError)).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(calls.map((c) => c.items)).toEqual([['first'], ['b', 'c', 'd']]);
+    await expect(first).resolves.toBe('done first');
   });
 });
