@@ -4,6 +4,8 @@ const env = { TZ: 'UTC' };
 
 export default defineConfig({
   test: {
+    // The second names the tests the run's database skipped, and how to run them.
+    reporters: ['default', './tests/helpers/skipped-databases-reporter.ts'],
     projects: [
       { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], env } },
       {

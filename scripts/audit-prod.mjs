@@ -1,4 +1,4 @@
-// SECURITY.md check 16: `pnpm audit --prod` must show no high or critical advisory. Exits 1 on one.
+// docs/security.md check 16: `pnpm audit --prod` must show no high or critical advisory. Exits 1 on one.
 // When the registry's audit endpoint does not answer (some mirrors and proxies refuse it), that is
 // said plainly and the step is not counted as passed or failed: see README, Security.
 import { spawnSync } from 'node:child_process';

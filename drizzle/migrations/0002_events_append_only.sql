@@ -1,4 +1,4 @@
--- The event log is append-only (SECURITY.md check 19): the timeline, the live stream, webhooks and
+-- The event log is append-only (docs/security.md check 19): the timeline, the live stream, webhooks and
 -- the isolation signals are all read from it, so no application code may rewrite or remove a row.
 -- A deliberate maintenance job run by a superuser can still prune, inside a transaction with
 -- `set local session_replication_role = replica` (ordinary triggers do not fire in that mode).

@@ -92,7 +92,7 @@ export async function buildApp(deps: Deps, options: BuildOptions): Promise<Fasti
         imgSrc: ["'self'", 'data:'],
         styleSrc: ["'self'", "'unsafe-inline'"],
         scriptSrc: ["'self'"],
-        // Over plain http on a LAN this directive blanks the page (SETUP.md).
+        // Over plain http on a LAN this directive makes the browser ask for every asset over https: a blank page.
         upgradeInsecureRequests: config.secureCookies ? [] : null,
       },
     },

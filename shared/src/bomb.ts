@@ -79,6 +79,10 @@ export const TransitionSchema = z.strictObject({
 export type Transition = z.infer<typeof TransitionSchema>;
 
 export const BombResponseSchema = z.object({ bomb: BombSchema });
+/** GET /api/bombs: one keyset page; `nextCursor` is null on the last. */
+export const BombPageResponseSchema = z.object({ items: z.array(BombSchema), nextCursor: z.string().nullable() });
+/** GET /api/bombs/:id: the bomb and its timeline, oldest event first. */
+export const BombDetailResponseSchema = BombResponseSchema.extend({ events: z.array(EventSchema) });
 
 /** Optional `If-Match: <version>` on any bomb action: the change applies only to that version. */
 export const IfMatchHeadersSchema = z.looseObject({

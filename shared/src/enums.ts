@@ -37,7 +37,7 @@ export type ProductStage = (typeof PRODUCT_STAGES)[number];
 export const ISOLATION_STATES = ['ok', 'watch', 'isolated'] as const;
 export type IsolationState = (typeof ISOLATION_STATES)[number];
 
-/** Severity weights of the load signal (PRODUCT.md). */
+/** Severity weights of the load signal: how much each open bomb weighs on its carrier. */
 export const SEVERITY_WEIGHT: Record<Severity, number> = { low: 0.5, normal: 1, high: 2, critical: 4 };
 
 /** Short prefixes of human bomb keys: SHIP-12, MAN-3 … */

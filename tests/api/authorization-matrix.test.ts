@@ -175,7 +175,7 @@ const MATRIX: Row[] = [
     request: (f) => ({ method: 'GET', url: `/api/departments/${f.departmentId}/policy` }),
   },
   {
-    // Admins, and the leads of the department (API.md); the matrix's lead leads production.
+    // Admins, and the leads of the department (docs/api.md); the matrix's lead leads production.
     route: 'PUT /api/departments/{id}/policy',
     allowed: ['lead', 'admin'],
     request: (f) => ({ method: 'PUT', url: `/api/departments/${f.productionId}/policy`, payload: DEFAULT_POLICY }),

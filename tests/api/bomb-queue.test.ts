@@ -1,12 +1,19 @@
 import { rowsOf } from '@defuse/server/db/types';
 import { bombListQuery } from '@defuse/server/queries/bombs';
 import type { Viewer } from '@defuse/server/viewer';
-import { type Bomb, ListBombsQuerySchema, type Severity } from '@defuse/shared';
+import {
+  type Bomb,
+  BombPageResponseSchema,
+  BombResponseSchema,
+  ListBombsQuerySchema,
+  type Severity,
+} from '@defuse/shared';
 import { type SQLWrapper, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { must } from '../helpers/actions.ts';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
 import { createWorkspace, fileBomb } from '../helpers/factories.ts';
+import { bodyOf } from '../helpers/inject.ts';
 
 let ctx: TestContext;
 let ws: Awaited<ReturnType<typeof createWorkspace>>;
@@ -17,19 +24,18 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-type Page = { items: Bomb[]; nextCursor: string | null };
-
 async function allPages(url: string): Promise<Bomb[]> {
   const seen: Bomb[] = [];
   let cursor: string | null = null;
   do {
+    const pageUrl: string = `${url}${cursor ? `&cursor=${cursor}` : ''}`;
     const res = await ctx.app.inject({
       method: 'GET',
-      url: `${url}${cursor ? `&cursor=${cursor}` : ''}`,
+      url: pageUrl,
       headers: ws.lead.headers,
     });
     expect(res.statusCode).toBe(200);
-    const page = res.json() as Page;
+    const page = bodyOf(res, BombPageResponseSchema);
     expect(page.items.length).toBeLessThanOrEqual(2);
     seen.push(...page.items);
     cursor = page.nextCursor;
@@ -66,7 +72,7 @@ describe('a department queue (sort=claimDue)', () => {
     const current = await Promise.all(
       filed.map((f) => ctx.app.inject({ url: `/api/bombs/${f.id}`, headers: ws.pm.headers })),
     );
-    const bombs = current.map((r) => (r.json() as { bomb: Bomb }).bomb);
+    const bombs = current.map((r) => bodyOf(r, BombResponseSchema).bomb);
 
     const carried = await allPages(`${queue}&status=open,claimed,waiting`);
     const expected = bombs.filter((x) => ['open', 'claimed', 'waiting'].includes(x.status)).sort(byClaimDue);

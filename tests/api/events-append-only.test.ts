@@ -33,7 +33,7 @@ async function refusal(attempt: Promise<unknown>): Promise<string> {
 const comment = () => ({ type: 'bomb.commented' as const, actorId: null, at: ctx.clock.now(), data: {} });
 const allEvents = () => ctx.deps.db.select().from(events).orderBy(asc(events.seq));
 
-describe('the event log (SECURITY.md check 19)', () => {
+describe('the event log (docs/security.md check 19)', () => {
   it('refuses an UPDATE, a DELETE and a TRUNCATE through the application’s own connection', async () => {
     const before = await allEvents();
     const first = before[0];

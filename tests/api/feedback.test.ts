@@ -1,11 +1,12 @@
 import { departments } from '@defuse/drizzle';
-import type { Category, FeedbackResponse, RootCause } from '@defuse/shared';
+import { type Category, FeedbackResponseSchema, type RootCause } from '@defuse/shared';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advance, must } from '../helpers/actions.ts';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
 import { days, hours } from '../helpers/clock.ts';
 import { type Actor, createActor, createProduct, createWorkspace, fileBomb } from '../helpers/factories.ts';
+import { bodyOf } from '../helpers/inject.ts';
 
 let ctx: TestContext;
 let ws: Awaited<ReturnType<typeof createWorkspace>>;
@@ -74,7 +75,7 @@ describe('product feedback', () => {
       headers: pm.headers,
     });
     expect(res.statusCode).toBe(200);
-    const body = res.json() as FeedbackResponse;
+    const body = bodyOf(res, FeedbackResponseSchema);
     expect(body.causes.map((c) => [c.rootCause, c.category, c.count, c.previousCount, c.trend])).toEqual([
       ['manual_unclear', 'manual', 3, 2, 'up'],
       ['shipping_operations', 'shipping', 1, 1, 'flat'],
@@ -94,7 +95,7 @@ describe('product feedback', () => {
       url: `/api/products/${productId}/feedback`,
       headers: pm.headers,
     });
-    const { ownership } = res.json() as FeedbackResponse;
+    const { ownership } = bodyOf(res, FeedbackResponseSchema);
     const docs = ownership.find((o) => o.departmentId === ws.departments.documentation);
     // claims after 1, 2, 3, 4 hours; resolutions after 12, 12, 12, 24 hours
     expect(docs).toMatchObject({
@@ -115,7 +116,7 @@ describe('product feedback', () => {
       url: `/api/products/${productId}/feedback?days=60`,
       headers: pm.headers,
     });
-    const body = res.json() as FeedbackResponse;
+    const body = bodyOf(res, FeedbackResponseSchema);
     expect(body.causes[0]).toMatchObject({ rootCause: 'manual_unclear', count: 5, previousCount: 0 });
   });
 

@@ -1,9 +1,10 @@
-import type { OwnershipGap } from '@defuse/shared';
+import { GapsResponseSchema } from '@defuse/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { must } from '../helpers/actions.ts';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
 import { hours } from '../helpers/clock.ts';
 import { createWorkspace, fileBomb } from '../helpers/factories.ts';
+import { bodyOf } from '../helpers/inject.ts';
 
 let ctx: TestContext;
 let ws: Awaited<ReturnType<typeof createWorkspace>>;
@@ -38,7 +39,7 @@ describe('ownership gaps', () => {
   it('reports categories disproportionately declined, bounced or left unclaimed', async () => {
     const res = await ctx.app.inject({ method: 'GET', url: '/api/isolation/gaps?days=30', headers: ws.pm.headers });
     expect(res.statusCode).toBe(200);
-    const body = res.json() as { overallRate: number; categories: OwnershipGap[] };
+    const body = bodyOf(res, GapsResponseSchema);
     const by = Object.fromEntries(body.categories.map((c) => [c.category, c]));
     // 14 spans routed (6 manual, 5 shipping incl. the one after the bounce, 3 stock); 4 in trouble
     expect(body.overallRate).toBeCloseTo(4 / 14);

@@ -1,11 +1,10 @@
 import { drainIsolation } from '@defuse/server/commands/refresh-isolation';
-import type { IsolationEntry } from '@defuse/shared';
+import { IsolationResponseSchema } from '@defuse/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { advance, must } from '../helpers/actions.ts';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
 import { type Actor, createActor, createWorkspace, fileBomb } from '../helpers/factories.ts';
-
-type Page = { people: IsolationEntry[]; nextCursor: string | null };
+import { bodyOf, errorOf } from '../helpers/inject.ts';
 
 let ctx: TestContext;
 let ws: Awaited<ReturnType<typeof createWorkspace>>;
@@ -44,7 +43,7 @@ async function allPages(viewer: Actor, query: string): Promise<{ ids: string[]; 
   do {
     const res = await get(viewer, `/api/isolation?${query}${cursor ? `&cursor=${cursor}` : ''}`);
     expect(res.statusCode).toBe(200);
-    const page = res.json() as Page;
+    const page = bodyOf(res, IsolationResponseSchema);
     ids.push(...page.people.map((p) => p.personId));
     cursor = page.nextCursor;
     pages += 1;
@@ -54,7 +53,7 @@ async function allPages(viewer: Actor, query: string): Promise<{ ids: string[]; 
 
 describe('GET /api/isolation pages with a cursor', () => {
   it('walks everyone in score order, each once, across ties, and the last page says so', async () => {
-    const whole = (await get(ws.pm, '/api/isolation')).json() as Page;
+    const whole = bodyOf(await get(ws.pm, '/api/isolation'), IsolationResponseSchema);
     expect(whole.nextCursor).toBeNull();
     const scores = whole.people.map((p) => p.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
@@ -68,11 +67,11 @@ describe('GET /api/isolation pages with a cursor', () => {
   });
 
   it('keeps the state filter and a lead’s department across pages', async () => {
-    const ok = (await get(ws.pm, '/api/isolation?state=ok')).json() as Page;
+    const ok = bodyOf(await get(ws.pm, '/api/isolation?state=ok'), IsolationResponseSchema);
     expect(ok.people.length).toBeGreaterThan(2);
     expect((await allPages(ws.pm, 'state=ok&limit=1')).ids).toEqual(ok.people.map((p) => p.personId));
 
-    const everyone = (await get(ws.pm, '/api/isolation')).json() as Page;
+    const everyone = bodyOf(await get(ws.pm, '/api/isolation'), IsolationResponseSchema);
     const mine = await allPages(ws.lead, 'limit=1');
     expect(mine.ids).toEqual(everyone.people.map((p) => p.personId).filter((id) => logistics.includes(id)));
     expect(mine.ids.sort()).toEqual([...logistics].sort());
@@ -88,12 +87,10 @@ describe('GET /api/isolation pages with a cursor', () => {
     for (const cursor of forged) {
       const res = await get(ws.pm, `/api/isolation?cursor=${cursor}`);
       expect(res.statusCode).toBe(400);
-      expect((res.json() as { error: { fields: { path: string }[] } }).error.fields.map((f) => f.path)).toEqual([
-        'query.cursor',
-      ]);
+      expect(errorOf(res).fields?.map((f) => f.path)).toEqual(['query.cursor']);
     }
     const big = await get(ws.pm, '/api/isolation?limit=201');
     expect(big.statusCode).toBe(400);
-    expect((big.json() as { error: { fields: { path: string }[] } }).error.fields[0]?.path).toBe('query.limit');
+    expect(errorOf(big).fields?.[0]?.path).toBe('query.limit');
   });
 });

@@ -1,7 +1,14 @@
 import { bombs, events } from '@defuse/drizzle';
 import { drainIsolation, runIsolation } from '@defuse/server/commands/refresh-isolation';
 import { SCHEDULER_TASKS } from '@defuse/server/plugins/scheduler';
-import type { IsolationEntry, IsolationPersonResponse, IsolationSettings } from '@defuse/shared';
+import {
+  AssignBuddyResponseSchema,
+  EventsResponseSchema,
+  type IsolationPersonResponse,
+  IsolationPersonResponseSchema,
+  IsolationResponseSchema,
+  type IsolationSettings,
+} from '@defuse/shared';
 import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { act, must } from '../helpers/actions.ts';
@@ -9,6 +16,7 @@ import type { TestContext } from '../helpers/app.ts';
 import { createTestContext } from '../helpers/app.ts';
 import { days, hours } from '../helpers/clock.ts';
 import { type Actor, createActor, createWorkspace, fileBomb } from '../helpers/factories.ts';
+import { bodyOf } from '../helpers/inject.ts';
 
 /** Short windows so a test moves minutes, not days; load and trend parts made negligible. */
 const SETTINGS: IsolationSettings = {
@@ -46,7 +54,7 @@ afterEach(async () => ctx.close());
 async function entryOf(viewer: Actor, personId: string): Promise<IsolationPersonResponse> {
   const res = await ctx.app.inject({ method: 'GET', url: `/api/isolation/${personId}`, headers: viewer.headers });
   expect(res.statusCode).toBe(200);
-  return res.json() as IsolationPersonResponse;
+  return bodyOf(res, IsolationPersonResponseSchema);
 }
 
 async function changes(personId: string) {
@@ -242,7 +250,7 @@ describe('signals from the event log', () => {
     await drainIsolation(ctx.deps);
     ctx.clock.advance(120);
     const res = await ctx.app.inject({ method: 'GET', url: '/api/isolation', headers: ws.pm.headers });
-    const entry = (res.json() as { people: IsolationEntry[] }).people.find((p) => p.personId === ws.field.id);
+    const entry = bodyOf(res, IsolationResponseSchema).people.find((p) => p.personId === ws.field.id);
     expect(entry?.signals).toMatchObject({ maxSoloCarrySeconds: 120, soloCarrySeconds: 120, maxWaitingSeconds: 120 });
   });
 });
@@ -260,7 +268,7 @@ describe('the dashboard list', () => {
     });
     expect(english.statusCode).toBe(200);
     const res = await ctx.app.inject({ method: 'GET', url: '/api/isolation', headers: ws.pm.headers });
-    const listed = (res.json() as { people: IsolationEntry[] }).people.find((p) => p.personId === ws.field.id);
+    const listed = bodyOf(res, IsolationResponseSchema).people.find((p) => p.personId === ws.field.id);
     const silence = listed?.reasons.find((r) => r.code === 'silence');
     expect(silence?.bombIds).toHaveLength(5);
     expect(silence?.bombCount).toBe(12);
@@ -332,7 +340,7 @@ describe('buddy', () => {
     });
     expect(res.statusCode).toBe(200);
     const open = filed.slice(1).map((b) => b.id);
-    expect(new Set((res.json() as { bombIds: string[] }).bombIds)).toEqual(new Set(open));
+    expect(new Set(bodyOf(res, AssignBuddyResponseSchema).bombIds)).toEqual(new Set(open));
     for (const id of open) {
       const [row] = await ctx.deps.db.select({ helperIds: bombs.helperIds }).from(bombs).where(eq(bombs.id, id));
       expect(row?.helperIds).toEqual([ws.otherField.id]);
@@ -346,9 +354,7 @@ describe('buddy', () => {
     expect(told).toHaveLength(1);
     expect(told[0]?.data).toMatchObject({ personId: ws.field.id, buddyId: ws.otherField.id, assignedById: ws.pm.id });
     const live = await ctx.app.inject({ method: 'GET', url: '/api/events?after=0', headers: ws.otherField.headers });
-    expect((live.json() as { events: { type: string }[] }).events.map((e) => e.type)).toContain(
-      'person.buddy_assigned',
-    );
+    expect(bodyOf(live, EventsResponseSchema).events.map((e) => e.type)).toContain('person.buddy_assigned');
 
     // Being placed is not answering; acting is.
     await drainIsolation(ctx.deps);
@@ -403,11 +409,11 @@ describe('visibility', () => {
     for (const actor of [ws.pm, ws.admin]) {
       const res = await ctx.app.inject({ method: 'GET', url: '/api/isolation', headers: actor.headers });
       expect(res.statusCode).toBe(200);
-      const ids = (res.json() as { people: IsolationEntry[] }).people.map((p) => p.personId);
+      const ids = bodyOf(res, IsolationResponseSchema).people.map((p) => p.personId);
       expect(new Set(ids)).toEqual(new Set([ws.field.id, ws.otherField.id, ws.member.id]));
     }
     const res = await ctx.app.inject({ method: 'GET', url: '/api/isolation', headers: ws.lead.headers });
-    expect((res.json() as { people: IsolationEntry[] }).people.map((p) => p.personId)).toEqual([ws.member.id]);
+    expect(bodyOf(res, IsolationResponseSchema).people.map((p) => p.personId)).toEqual([ws.member.id]);
     expect(
       (await ctx.app.inject({ method: 'GET', url: `/api/isolation/${ws.member.id}`, headers: ws.lead.headers }))
         .statusCode,
@@ -422,7 +428,7 @@ describe('visibility', () => {
     ctx.clock.advance(1800);
     await drainIsolation(ctx.deps);
     const res = await ctx.app.inject({ method: 'GET', url: '/api/isolation?state=watch', headers: ws.pm.headers });
-    const people = (res.json() as { people: IsolationEntry[] }).people;
+    const people = bodyOf(res, IsolationResponseSchema).people;
     // field: silence 10 + solo 10 + nobody else 10 = 30; member: silence 10 + solo 10 + claim-and-sit 5 = 25
     expect(people.map((p) => [p.personId, p.score])).toEqual([
       [ws.field.id, 30],
@@ -433,9 +439,10 @@ describe('visibility', () => {
       (await entryOf(ws.pm, ws.field.id)).reasons.find((r) => r.code === first?.code)?.messages?.ja,
     );
     expect(first?.message).toMatch(/[ぁ-んァ-ン一-龯]/);
-    const all = (await ctx.app.inject({ method: 'GET', url: '/api/isolation', headers: ws.pm.headers })).json() as {
-      people: IsolationEntry[];
-    };
+    const all = bodyOf(
+      await ctx.app.inject({ method: 'GET', url: '/api/isolation', headers: ws.pm.headers }),
+      IsolationResponseSchema,
+    );
     const scores = all.people.map((p) => p.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     const bad = await ctx.app.inject({

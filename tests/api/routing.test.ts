@@ -1,10 +1,11 @@
 import { departmentMembers, escalationJobs, ownershipSpans } from '@defuse/drizzle';
-import type { Bomb, RoutingTable } from '@defuse/shared';
+import { BombResponseSchema, RoutingTableSchema } from '@defuse/shared';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { timeline } from '../helpers/actions.ts';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
 import { createActor, createDepartment, createProduct, createWorkspace, fileBomb } from '../helpers/factories.ts';
+import { bodyOf, errorOf } from '../helpers/inject.ts';
 
 let ctx: TestContext;
 let ws: Awaited<ReturnType<typeof createWorkspace>>;
@@ -27,7 +28,7 @@ describe('GET/PUT /api/routing', () => {
   it('serves the category defaults until an admin stores rules', async () => {
     const res = await ctx.app.inject({ method: 'GET', url: '/api/routing', headers: ws.admin.headers });
     expect(res.statusCode).toBe(200);
-    const table = res.json() as RoutingTable;
+    const table = bodyOf(res, RoutingTableSchema);
     expect(table.fallbackDepartmentId).toBe(ws.departments.productOffice);
     expect(table.rules.find((r) => r.when.categories?.includes('shipping'))?.departmentId).toBe(
       ws.departments.logistics,
@@ -54,9 +55,9 @@ describe('GET/PUT /api/routing', () => {
       fallbackDepartmentId: ws.departments.productOffice,
     });
     expect(res.statusCode).toBe(400);
-    const paths = (res.json() as { error: { fields: { path: string; message: string }[] } }).error.fields;
-    expect(paths.map((f) => f.path)).toEqual(['rules.1.departmentId', 'rules.2.assigneeId', 'rules.3.assigneeId']);
-    expect(paths[0]?.message).toContain('Rule 2');
+    const paths = errorOf(res).fields;
+    expect(paths?.map((f) => f.path)).toEqual(['rules.1.departmentId', 'rules.2.assigneeId', 'rules.3.assigneeId']);
+    expect(paths?.[0]?.message).toContain('Rule 2');
   });
 
   it('a malformed table is a 400 with field paths, never a 5xx', async () => {
@@ -128,7 +129,7 @@ describe('filing follows the stored table', () => {
     expect(bomb).toMatchObject({ status: 'claimed', assigneeId: owner.id, claimDueAt: null });
     expect(bomb.resolveDueAt).not.toBeNull();
     const detail = await ctx.app.inject({ method: 'GET', url: `/api/bombs/${bomb.id}`, headers: ws.pm.headers });
-    expect((detail.json() as { bomb: Bomb }).bomb).toEqual(bomb);
+    expect(bodyOf(detail, BombResponseSchema).bomb).toEqual(bomb);
     const events = await timeline(ctx, ws.pm, bomb.id);
     expect(events.map((e) => e.type)).toEqual(['bomb.filed', 'bomb.routed', 'bomb.claimed']);
     expect(events[2]?.data).toMatchObject({ onBehalf: true, ruleIndex: 0 });

@@ -60,7 +60,7 @@ async function snapshot(): Promise<Record<string, string>> {
   return state;
 }
 
-describe('GET, HEAD and OPTIONS (SECURITY.md check 8)', () => {
+describe('GET, HEAD and OPTIONS (docs/security.md check 8)', () => {
   it('change nothing stored, on any route, for any role', async () => {
     const doc = (await ctx.app.inject({ method: 'GET', url: '/docs/json' })).json() as OpenApi;
     const readable = Object.entries(doc.paths)

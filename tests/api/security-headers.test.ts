@@ -29,7 +29,7 @@ function csp(header: unknown): Map<string, string[]> {
   return new Map(directives.map(([name, ...sources]) => [name ?? '', sources]));
 }
 
-describe('helmet headers (SECURITY.md check 13)', () => {
+describe('helmet headers (docs/security.md check 13)', () => {
   it('send the CSP as listed, nosniff, a Referrer-Policy and no X-Powered-By', async () => {
     for (const url of ['/api/health', '/api/me', '/no-such-page']) {
       const res = await plain.app.inject({ method: 'GET', url, headers: w.field.headers });
@@ -77,7 +77,7 @@ describe('helmet headers (SECURITY.md check 13)', () => {
   });
 });
 
-describe('CORS is off (SECURITY.md check 14)', () => {
+describe('CORS is off (docs/security.md check 14)', () => {
   const corsHeaders = (headers: Record<string, unknown>) =>
     Object.keys(headers).filter((h) => h.startsWith('access-control-'));
 

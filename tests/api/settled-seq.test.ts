@@ -1,11 +1,12 @@
 import { appendEvents } from '@defuse/server/queries/events';
 import { oldestRunning, oldestRunningHere, SettledSeq } from '@defuse/server/queries/settled-seq';
-import type { DefuseEvent } from '@defuse/shared';
+import { type DefuseEvent, EventsResponseSchema } from '@defuse/shared';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
 import { usingPostgres } from '../helpers/db.ts';
 import { createWorkspace } from '../helpers/factories.ts';
+import { bodyOf } from '../helpers/inject.ts';
 
 let ctx: TestContext;
 
@@ -66,7 +67,7 @@ describe.runIf(usingPostgres())('a seq that commits late', () => {
       url: `/api/events?after=${early.seq - 1}`,
       headers: ws.pm.headers,
     });
-    expect((polled.json() as { events: DefuseEvent[] }).events).toEqual([]);
+    expect(bodyOf(polled, EventsResponseSchema).events).toEqual([]);
 
     release();
     await slow;
@@ -77,7 +78,7 @@ describe.runIf(usingPostgres())('a seq that commits late', () => {
       url: `/api/events?after=${early.seq - 1}`,
       headers: ws.pm.headers,
     });
-    expect((after.json() as { events: DefuseEvent[] }).events.map((e) => e.seq)).toEqual([early.seq, late?.seq]);
+    expect(bodyOf(after, EventsResponseSchema).events.map((e) => e.seq)).toEqual([early.seq, late?.seq]);
   });
 });
 

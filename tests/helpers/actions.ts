@@ -1,7 +1,8 @@
 import { sessions } from '@defuse/drizzle';
-import type { Bomb, DefuseEvent } from '@defuse/shared';
+import { type Bomb, BombDetailResponseSchema, type DefuseEvent } from '@defuse/shared';
 import type { TestContext } from './app.ts';
 import type { Actor } from './factories.ts';
+import { bodyOf } from './inject.ts';
 
 /** POST (or DELETE) a bomb action through HTTP as `actor`; returns status and parsed body. */
 export async function act(
@@ -45,12 +46,12 @@ export async function must(
 
 export async function timeline(ctx: Pick<TestContext, 'app'>, actor: Actor, bombId: string): Promise<DefuseEvent[]> {
   const res = await ctx.app.inject({ method: 'GET', url: `/api/bombs/${bombId}`, headers: actor.headers });
-  return (res.json() as { events: DefuseEvent[] }).events;
+  return bodyOf(res, BombDetailResponseSchema).events;
 }
 
 export async function getBomb(ctx: Pick<TestContext, 'app'>, actor: Actor, bombId: string): Promise<Bomb> {
   const res = await ctx.app.inject({ method: 'GET', url: `/api/bombs/${bombId}`, headers: actor.headers });
-  return (res.json() as { bomb: Bomb }).bomb;
+  return bodyOf(res, BombDetailResponseSchema).bomb;
 }
 
 /**

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { departmentMembers, departments, people, products, sessions } from '@defuse/drizzle';
 import { hashPassword } from '@defuse/server/auth/passwords';
 import { hashToken, newToken, SESSION_COOKIE } from '@defuse/server/auth/tokens';
-import type { Bomb, Category, Person, Role, Severity } from '@defuse/shared';
+import { type Bomb, BombResponseSchema, type Category, type Person, type Role, type Severity } from '@defuse/shared';
 import { TEST_ORIGIN, type TestContext } from './app.ts';
+import { bodyOf } from './inject.ts';
 
 export const TEST_PASSWORD = 'correct horse battery';
 let passwordHash: Promise<string> | undefined;
@@ -127,7 +128,7 @@ export async function fileBomb(
     payload: bombInput(overrides),
   });
   if (res.statusCode !== 201) throw new Error(`filing failed: ${res.statusCode} ${res.body}`);
-  return (res.json() as { bomb: Bomb }).bomb;
+  return bodyOf(res, BombResponseSchema).bomb;
 }
 
 export type { Person };

@@ -1,4 +1,4 @@
-/** The moves API.md and PRODUCT.md allow, written out by hand so tests do not trust the code's own table. */
+/** The moves docs/api.md allows ("A bomb's lifecycle"), written out by hand so tests do not trust the code's own table. */
 export const ALLOWED_MOVES = new Set([
   'open>claimed',
   'claimed>waiting',

@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +36,7 @@ export interface PrivatePostgres {
   /** stop and start, resolving once pg_ctl is done, while the test's own requests go on. */
   stopAsync(): Promise<void>;
   startAsync(): Promise<void>;
+  /** Stops the server and removes its folder. */
   destroy(): void;
 }
 
@@ -56,7 +57,7 @@ export async function privatePostgres(): Promise<PrivatePostgres> {
     '-t',
     '60',
     '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on`,
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=${fsync ? 'on' : 'off'}`,
     '-l',
     join(dir, 'log'),
     action,
@@ -75,6 +76,7 @@ export async function privatePostgres(): Promise<PrivatePostgres> {
       } catch {
         // already stopped
       }
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

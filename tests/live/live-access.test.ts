@@ -1,10 +1,11 @@
 import { runChange } from '@defuse/server/commands/run-change';
 import { appendEvents } from '@defuse/server/queries/events';
-import type { DefuseEvent } from '@defuse/shared';
+import { EventsResponseSchema, TokenCreatedSchema } from '@defuse/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type LiveSocket, listenOnPort0, openLive, type TestContext } from '../helpers/app.ts';
 import { hours } from '../helpers/clock.ts';
 import { createActor, createWorkspace, fileBomb } from '../helpers/factories.ts';
+import { bodyOf } from '../helpers/inject.ts';
 
 let ctx: TestContext;
 let ws: string;
@@ -44,7 +45,7 @@ describe('upgrade checks', () => {
       payload: { name: 'crm' },
     });
     expect(res.statusCode).toBe(201);
-    const { token } = res.json() as { token: string };
+    const { token } = bodyOf(res, TokenCreatedSchema);
     const script = await openLive(ws, { headers: { authorization: `Bearer ${token}` } });
     await script.waitForLive('hello');
     browser.close();
@@ -126,7 +127,7 @@ describe('visibility', () => {
     // GET /api/events applies the same rule.
     const seen = async (headers: Record<string, string>) => {
       const res = await ctx.app.inject({ method: 'GET', url: `/api/events?after=${event.seq - 1}&limit=1`, headers });
-      const body = res.json() as { events: DefuseEvent[]; lastSeq: number };
+      const body = bodyOf(res, EventsResponseSchema);
       expect(body.lastSeq).toBe(event.seq);
       return body.events.length;
     };

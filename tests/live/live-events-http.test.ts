@@ -1,7 +1,8 @@
-import type { DefuseEvent } from '@defuse/shared';
+import { type DefuseEvent, EventsResponseSchema } from '@defuse/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
 import { type Actor, createWorkspace, fileBomb } from '../helpers/factories.ts';
+import { bodyOf, errorOf } from '../helpers/inject.ts';
 
 let ctx: TestContext;
 let w: Awaited<ReturnType<typeof createWorkspace>>;
@@ -19,7 +20,7 @@ async function page(actor: Actor, after: number, limit: number) {
     headers: actor.headers,
   });
   expect(res.statusCode).toBe(200);
-  return res.json() as { events: DefuseEvent[]; lastSeq: number };
+  return bodyOf(res, EventsResponseSchema);
 }
 
 describe('GET /api/events', () => {
@@ -51,6 +52,6 @@ describe('GET /api/events', () => {
     expect((await ctx.app.inject({ method: 'GET', url: '/api/events' })).statusCode).toBe(401);
     const res = await ctx.app.inject({ method: 'GET', url: '/api/events?limit=5000', headers: w.pm.headers });
     expect(res.statusCode).toBe(400);
-    expect((res.json() as { error: { fields: { path: string }[] } }).error.fields[0]?.path).toBe('query.limit');
+    expect(errorOf(res).fields?.[0]?.path).toBe('query.limit');
   });
 });

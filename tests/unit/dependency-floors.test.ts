@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-/** Floors from published advisories (SECURITY.md check 16). */
+/** Floors from published advisories (docs/security.md check 16). */
 const FLOORS: Record<string, string> = {
   fastify: '5.8.5', // Content-Type validation bypasses
   ws: '8.21.0', // @fastify/websocket accepts older: pinned through pnpm overrides

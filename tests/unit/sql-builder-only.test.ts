@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 const SERVER = fileURLToPath(new URL('../../server/src', import.meta.url));
 
-/** Ways SQL text could be assembled from strings instead of bound parameters (SECURITY.md check 17). */
+/** Ways SQL text could be assembled from strings instead of bound parameters (docs/security.md check 17). */
 const FORBIDDEN: [RegExp, string][] = [
   [/\bsql\.raw\s*\(/, 'sql.raw() puts text into SQL unescaped'],
   [/\bsql\.identifier\s*\(/, 'sql.identifier() names a table or column from a value'],

@@ -38,7 +38,7 @@ export type BombAction =
   | 'work'; /* waiting, resume, resolve, release */
 
 /**
- * Who may do what (API.md, Visibility): members act on their departments' bombs, leads also
+ * Who may do what (docs/api.md, "A bomb's lifecycle"): members act on their departments' bombs, leads also
  * reroute, pms and admins act on all; the filer comments, closes and reopens, and works on the
  * bomb only when it is also the assignee; anyone who can see a bomb may join it as a helper.
  *

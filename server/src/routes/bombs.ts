@@ -1,8 +1,8 @@
 import {
+  BombDetailResponseSchema,
+  BombPageResponseSchema,
   BombParamsSchema,
   BombResponseSchema,
-  BombSchema,
-  EventSchema,
   FileBombSchema,
   ListBombsQuerySchema,
 } from '@defuse/shared';
@@ -58,7 +58,7 @@ export async function bombRoutes(app: FastifyInstance, { deps }: { deps: Deps })
       schema: {
         tags: ['bombs'],
         querystring: ListBombsQuerySchema,
-        response: { 200: z.object({ items: z.array(BombSchema), nextCursor: z.string().nullable() }) },
+        response: { 200: BombPageResponseSchema },
       },
     },
     async (request) => listBombs(deps.db, viewerOf(request), request.query),
@@ -70,7 +70,7 @@ export async function bombRoutes(app: FastifyInstance, { deps }: { deps: Deps })
       schema: {
         tags: ['bombs'],
         params: BombParamsSchema,
-        response: { 200: BombResponseSchema.extend({ events: z.array(EventSchema) }) },
+        response: { 200: BombDetailResponseSchema },
       },
     },
     async (request) => {

@@ -1,6 +1,6 @@
 import type { ApiError, FieldError } from '@defuse/shared';
 
-/** A non-2xx answer in the API.md error shape, or a network failure (status 0). */
+/** A non-2xx answer in the API error shape (docs/api.md, Errors), or a network failure (status 0). */
 export class ApiRequestError extends Error {
   constructor(
     readonly status: number,

@@ -5,7 +5,7 @@ export type Heatmap = Map<string, Record<Category, number>>;
 const emptyRow = (): Record<Category, number> =>
   Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
 
-/** Severity-weighted open load per department and category (PRODUCT.md weights). */
+/** Severity-weighted open load per department and category (the weights in shared/src/enums.ts). */
 export function heatmapOf(bombs: readonly Bomb[]): Heatmap {
   const map: Heatmap = new Map();
   for (const bomb of bombs) {
