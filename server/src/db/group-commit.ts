@@ -15,8 +15,10 @@ interface Waiting<I, O> {
  * per group instead of once per change.
  *
  * `write` answers each item (an item it refuses gets its own error). When `write` throws, the
- * transaction rolled back as a whole, so every item of a group goes again alone: one item's
- * failure (a retried idempotency key, say) never fails the others.
+ * transaction rolled back as a whole. If the error is one that a single item can cause
+ * (`retryAlone`: a unique or check violation), every item of the group goes again alone, so one
+ * item's fault never fails the others; any other error (a lost connection, a bug) would fail
+ * them alone as well, so the whole group gets it at once instead of one transaction per item.
  */
 export class GroupCommit<I, O> {
   private readonly waiting: Waiting<I, O>[] = [];
@@ -24,7 +26,7 @@ export class GroupCommit<I, O> {
 
   constructor(
     private readonly write: (items: I[]) => Promise<Outcome<O>[]>,
-    private readonly options: { slots: number; maxGroup: number },
+    private readonly options: { slots: number; maxGroup: number; retryAlone: (error: unknown) => boolean },
   ) {}
 
   submit(item: I): Promise<O> {
@@ -50,11 +52,11 @@ export class GroupCommit<I, O> {
     try {
       outcomes = await this.write(group.map((w) => w.item));
     } catch (err) {
-      if (group.length === 1) {
-        group[0]?.reject(err);
-        return;
+      if (group.length > 1 && this.options.retryAlone(err)) {
+        for (const one of group) await this.settle([one]);
+      } else {
+        for (const one of group) one.reject(err);
       }
-      for (const one of group) await this.settle([one]);
       return;
     }
     group.forEach((w, i) => {
