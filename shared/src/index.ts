@@ -1,4 +1,5 @@
 export * from './bomb.ts';
+export * from './bomb-actions.ts';
 export * from './common.ts';
 export * from './department.ts';
 export * from './enums.ts';

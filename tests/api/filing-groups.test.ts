@@ -35,26 +35,27 @@ async function transactionsOf(ids: string[]): Promise<number> {
   return row?.n ?? 0;
 }
 
+/** The field contact as the server's viewer, for calling fileBomb directly. */
+const fieldViewer = (): Viewer => ({
+  ...ws.field,
+  name: 'field',
+  role: 'field',
+  locale: 'ja',
+  departmentIds: [],
+  leadDepartmentIds: [],
+});
+
 describe('filings that arrive together', () => {
   it('are written in fewer transactions than filings, each with its own answer and events in order', async () => {
     // Called directly, all at once: over HTTP on PGlite, whose statements run on the event loop,
     // requests reach the writer one at a time and there is nothing to gather.
-    const viewer = {
-      ...ws.field,
-      name: 'field',
-      role: 'field',
-      locale: 'ja',
-      departmentIds: [],
-      leadDepartmentIds: [],
-    };
+    const viewer = fieldViewer();
     const signalled: number[] = [];
     const unsubscribe = ctx.deps.signal.subscribe?.((seq) => signalled.push(seq));
     const titles = Array.from({ length: 40 }, (_, i) => `同時に届いた ${i}`);
     const answered = (
       await Promise.all(
-        titles.map((title) =>
-          fileBomb(ctx.deps, { viewer: viewer as Viewer, input: FileBombSchema.parse(bombInput({ title })) }),
-        ),
+        titles.map((title) => fileBomb(ctx.deps, { viewer, input: FileBombSchema.parse(bombInput({ title })) })),
       )
     ).map((r) => r.bomb);
     expect(answered.map((b) => b.title)).toEqual(titles);
@@ -124,5 +125,48 @@ describe('filings that arrive together', () => {
       .from(bombs)
       .where(inArray(bombs.title, ['first try', 'no product', 'twice at once']));
     expect(titled.map((b) => b.title).sort()).toEqual(['first try', 'twice at once']);
+  });
+
+  it('answer a retried key from their reads, so the retry does not roll back the group it arrived in', async () => {
+    const viewer = fieldViewer();
+    const input = FileBombSchema.parse(bombInput({ title: 'filed once' }));
+    const first = await fileBomb(ctx.deps, { viewer, input, idempotencyKey: 'retry-in-a-group' });
+    // 33 at once: two go alone while both slots are free, the other 31 gather in groups of 16 and 15;
+    // the retry (10th) is in the first group.
+    const filings = Array.from({ length: 33 }, (_, i) =>
+      i === 10
+        ? fileBomb(ctx.deps, { viewer, input, idempotencyKey: 'retry-in-a-group' })
+        : fileBomb(ctx.deps, { viewer, input: FileBombSchema.parse(bombInput({ title: `in company ${i}` })) }),
+    );
+    const answers = await Promise.all(filings);
+    const retried = answers[10];
+    expect(retried).toEqual({ bomb: first.bomb, replayed: true });
+    const filed = answers.filter((a) => !a.replayed).map((a) => a.bomb.id);
+    expect(filed).toHaveLength(32);
+    // A rolled-back group would write its 15 other filings one by one: 18 transactions, not 4.
+    expect(await transactionsOf(filed)).toBe(4);
+  });
+
+  it('answer a key retried with another body with 422, still without rolling back the group', async () => {
+    const viewer = fieldViewer();
+    await fileBomb(ctx.deps, {
+      viewer,
+      input: FileBombSchema.parse(bombInput({ title: 'the first body' })),
+      idempotencyKey: 'reused-in-a-group',
+    });
+    const filings = Array.from({ length: 20 }, (_, i) =>
+      fileBomb(ctx.deps, {
+        viewer,
+        input: FileBombSchema.parse(bombInput({ title: i === 8 ? 'another body' : `beside a reused key ${i}` })),
+        ...(i === 8 && { idempotencyKey: 'reused-in-a-group' }),
+      }),
+    );
+    const settled = await Promise.allSettled(filings);
+    const reused = settled[8];
+    expect(reused?.status === 'rejected' && (reused.reason as { code?: string }).code).toBe('idempotency_key_reused');
+    const filed = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value.bomb.id] : []));
+    expect(filed).toHaveLength(19);
+    // two alone, then groups of 16 (the reused key among them) and 2
+    expect(await transactionsOf(filed)).toBe(4);
   });
 });

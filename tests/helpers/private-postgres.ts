@@ -42,9 +42,10 @@ export interface PrivatePostgres {
 
 /**
  * A PostgreSQL cluster of the test's own, in a temporary folder on a free port, so a fault test can
- * stop and restart it without touching the machine's shared server.
+ * stop and restart it without touching the machine's shared server. `fsync: false` for a cluster
+ * whose data nobody needs after a crash (a test run), where flushing only costs time.
  */
-export async function privatePostgres(): Promise<PrivatePostgres> {
+export async function privatePostgres({ fsync = true }: { fsync?: boolean } = {}): Promise<PrivatePostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'defuse-pg-'));
   chmodSync(dir, 0o777);
   const data = join(dir, 'data');

@@ -286,3 +286,158 @@ describe('time', () => {
     expect(nextChangeAt({ bombs: [claimed], others: [], loadBefore: null }, S, T0)).toEqual(at(4));
   });
 });
+
+describe('every reason, word for word (pinned: a changed message or a lost bomb id shows here)', () => {
+  it('a person with one of each', () => {
+    const bombs = [
+      bomb(1, { role: 'assignee', claimed: true, bounces: 9 }),
+      bomb(2, { unclaimed: true, claimDueAt: at(1) }),
+      bomb(3, { disputed: true, severity: 'critical' }),
+      bomb(4, { unclaimed: true, claimDueAt: at(24 * 30), severity: 'critical' }),
+      bomb(5, { severity: 'critical', carryStartAt: at(24 * 6) }),
+    ];
+    const r = assessPerson({ bombs, others: [], loadBefore: 0 }, S, at(24 * 6));
+    expect(r.reasons).toMatchInlineSnapshot(`
+      [
+        {
+          "bombCount": 4,
+          "bombIds": [
+            "00000000-0000-4000-8000-000000000001",
+            "00000000-0000-4000-8000-000000000002",
+            "00000000-0000-4000-8000-000000000003",
+            "00000000-0000-4000-8000-000000000004",
+          ],
+          "code": "silence",
+          "messages": {
+            "en": "4 bombs nobody has answered for 2 days (SHIP-1, SHIP-2, SHIP-3 +1)",
+            "ja": "4件の爆弾に2日間誰も反応していません（SHIP-1, SHIP-2, SHIP-3 +1）",
+          },
+        },
+        {
+          "bombCount": 1,
+          "bombIds": [
+            "00000000-0000-4000-8000-000000000002",
+          ],
+          "code": "claim_overdue",
+          "messages": {
+            "en": "1 bomb past the claim deadline with no owner yet (SHIP-2)",
+            "ja": "1件の爆弾が受付期限を過ぎても担当者が決まっていません（SHIP-2）",
+          },
+        },
+        {
+          "bombCount": 4,
+          "bombIds": [
+            "00000000-0000-4000-8000-000000000001",
+            "00000000-0000-4000-8000-000000000002",
+            "00000000-0000-4000-8000-000000000003",
+            "00000000-0000-4000-8000-000000000004",
+          ],
+          "code": "solo_long",
+          "messages": {
+            "en": "SHIP-1, SHIP-2, SHIP-3 +1 carried alone for 5 days or more",
+            "ja": "SHIP-1, SHIP-2, SHIP-3 +1 を5日以上ひとりで抱えています",
+          },
+        },
+        {
+          "bombCount": 1,
+          "bombIds": [
+            "00000000-0000-4000-8000-000000000001",
+          ],
+          "code": "bounced",
+          "messages": {
+            "en": "SHIP-1 bounced 9 times",
+            "ja": "SHIP-1 は9回差し戻されました",
+          },
+        },
+        {
+          "bombCount": 1,
+          "bombIds": [
+            "00000000-0000-4000-8000-000000000003",
+          ],
+          "code": "disputed",
+          "messages": {
+            "en": "SHIP-3: no department accepts ownership; a PM needs to decide",
+            "ja": "SHIP-3 は担当部署が決まらず、PMの判断待ちです",
+          },
+        },
+        {
+          "bombCount": 0,
+          "bombIds": [],
+          "code": "heavy_load",
+          "messages": {
+            "en": "Carrying 5 open bombs (weighted load 14): a workload signal, not a performance rating",
+            "ja": "未解決の爆弾を5件（重み付け負荷 14）抱えています。負荷のシグナルであり、評価ではありません",
+          },
+        },
+        {
+          "bombCount": 0,
+          "bombIds": [],
+          "code": "narrow_breadth",
+          "messages": {
+            "en": "Nobody else acted on these bombs in the last 14 days",
+            "ja": "直近14日、これらの爆弾に本人以外は誰も関わっていません",
+          },
+        },
+        {
+          "bombCount": 0,
+          "bombIds": [],
+          "code": "load_rising",
+          "messages": {
+            "en": "Load up 14 from 7 days ago (0 → 14)",
+            "ja": "負荷が7日前より14増えています（0 → 14）",
+          },
+        },
+        {
+          "bombCount": 1,
+          "bombIds": [
+            "00000000-0000-4000-8000-000000000001",
+          ],
+          "code": "claimed_idle",
+          "messages": {
+            "en": "1 bomb claimed with no update for 1 day: they may need a hand (a workload signal, not a performance rating)",
+            "ja": "担当中の1件の爆弾に1日以上動きがありません。手が足りていないかもしれません（評価ではなく負荷のシグナルです）",
+          },
+        },
+      ]
+    `);
+    expect(r.signals).toMatchInlineSnapshot(`
+      {
+        "bounces": 9,
+        "breadth": 0,
+        "claimedIdleBombs": 1,
+        "disputedBombs": 1,
+        "load": 14,
+        "maxSoloCarrySeconds": 518400,
+        "maxWaitingSeconds": 518400,
+        "openBombs": 5,
+        "overdueBombs": 1,
+        "silentBombs": 4,
+        "soloCarrySeconds": 2073600,
+        "trend": 14,
+        "unclaimedBombs": 2,
+      }
+    `);
+  });
+  it('one bomb, one other person', () => {
+    const bombs = [bomb(1, { severity: 'critical', lastOtherAt: at(-1) })];
+    const r = assessPerson({ bombs, others: [{ actorId: 'x', lastAt: at(-1) }], loadBefore: 9 }, S, T0);
+    expect(r.reasons).toMatchInlineSnapshot(`[]`);
+    expect(r.signals).toMatchInlineSnapshot(`
+      {
+        "bounces": 0,
+        "breadth": 1,
+        "claimedIdleBombs": 0,
+        "disputedBombs": 0,
+        "load": 4,
+        "maxSoloCarrySeconds": 0,
+        "maxWaitingSeconds": 0,
+        "openBombs": 1,
+        "overdueBombs": 0,
+        "silentBombs": 0,
+        "soloCarrySeconds": 0,
+        "trend": -5,
+        "unclaimedBombs": 0,
+      }
+    `);
+  });
+});

@@ -57,3 +57,30 @@ describe('routeBomb', () => {
     });
   });
 });
+
+describe('routeBomb: what a rule leaves out matches anything', () => {
+  const only = (when: RoutingTable['rules'][number]['when']): RoutingTable => ({
+    rules: [{ when, departmentId: 'chosen' }],
+    fallbackDepartmentId: 'office',
+  });
+  const everyone = () => true;
+  it('empty lists of categories, products or keywords do not narrow the rule', () => {
+    for (const when of [{ categories: [] }, { productIds: [] }, { keywords: [] }]) {
+      expect(routeBomb(bomb(), only(when), everyone).departmentId).toBe('chosen');
+    }
+  });
+  it('a rule for products does not take a bomb without one, nor one of another product', () => {
+    expect(routeBomb(bomb(), only({ productIds: [P1] }), everyone).departmentId).toBe('office');
+    expect(routeBomb(bomb({ productId: 'other' }), only({ productIds: [P1] }), everyone).departmentId).toBe('office');
+    expect(routeBomb(bomb({ productId: P1 }), only({ productIds: [P1] }), everyone).departmentId).toBe('chosen');
+  });
+  it('says why the fallback took it', () => {
+    expect(routeBomb(bomb(), only({ categories: ['stock'] }), everyone)).toEqual({
+      departmentId: 'office',
+      assigneeId: null,
+      ruleIndex: null,
+      fallbackReason: 'no_rule_matched',
+      skippedDepartmentId: null,
+    });
+  });
+});

@@ -15,9 +15,11 @@ const FORBIDDEN: [RegExp, string][] = [
 ];
 
 /** Deliberate exceptions, each with its reason: a line here may match a pattern above. */
-const ALLOWED: Record<string, string> = {
+const ALLOWED: Record<string, string[]> = {
   // preparingAll hands on the statement drizzle built, with its bound parameters, adding prepare: true
-  'db/open.ts': 'target.unsafe(query, args, { ...opts, prepare: true })',
+  'db/open.ts': ['target.unsafe(query, args, { ...opts, prepare: true })'],
+  // the circuit breaker passes drizzle's statement and bound parameters through unchanged
+  'db/guarded-client.ts': ['guardedQuery(breaker, target.unsafe(...args))'],
 };
 
 function sources(dir: string): string[] {
@@ -36,7 +38,7 @@ describe('SQL in the server', () => {
     for (const file of files) {
       const lines = readFileSync(file, 'utf8').split('\n');
       for (const [i, line] of lines.entries()) {
-        if (line.includes(ALLOWED[relative(SERVER, file)] ?? '\0')) continue;
+        if ((ALLOWED[relative(SERVER, file)] ?? []).some((allowed) => line.includes(allowed))) continue;
         for (const [pattern, why] of FORBIDDEN) {
           if (pattern.test(line)) found.push(`${relative(SERVER, file)}:${i + 1}: ${why}`);
         }

@@ -1,12 +1,21 @@
 import { bombs } from '@defuse/drizzle';
-import type { Bomb, DefuseEvent, EventType, Policy } from '@defuse/shared';
+import {
+  type Bomb,
+  type BombAction,
+  type DefuseEvent,
+  type EventType,
+  judgeAction,
+  type Policy,
+  type Standing,
+  standingOf,
+  type Verdict,
+} from '@defuse/shared';
 import { eq } from 'drizzle-orm';
 import type { Tx } from '../db/types.ts';
 import type { Deps } from '../deps.ts';
 import { addSeconds } from '../domain/deadlines.ts';
 import { type PlannedEscalation, planEscalations } from '../domain/escalation.ts';
-import type { Standing } from '../domain/lifecycle.ts';
-import { DomainError, notFound } from '../errors.ts';
+import { DomainError, forbidden, notFound } from '../errors.ts';
 import { type BombRow, toBomb } from '../queries/bomb-row.ts';
 import { lockVisibleBomb } from '../queries/bombs.ts';
 import { cancelEscalations, scheduleEscalations } from '../queries/escalation-jobs.ts';
@@ -14,7 +23,7 @@ import { appendEvents } from '../queries/events.ts';
 import { addPausedSeconds, endSpan, markSpanClaimed, openSpan, type SpanEnd } from '../queries/ownership-spans.ts';
 import { getPolicy } from '../queries/settings.ts';
 import { enqueueWebhooks } from '../queries/webhooks.ts';
-import { isManager, type Viewer } from '../viewer.ts';
+import type { Viewer } from '../viewer.ts';
 import { runChange } from './run-change.ts';
 
 export type BombPatch = Partial<Omit<typeof bombs.$inferInsert, 'id' | 'number' | 'key' | 'version'>>;
@@ -41,20 +50,28 @@ export interface ActionRequest {
   ifMatch?: number | undefined;
 }
 
-export function standingOf(viewer: Viewer, bomb: BombRow): Standing {
-  const inDepartment = (ids: string[]) => bomb.departmentId !== null && ids.includes(bomb.departmentId);
-  return {
-    manager: isManager(viewer),
-    member: inDepartment(viewer.departmentIds),
-    lead: inDepartment(viewer.leadDepartmentIds),
-    assignee: bomb.assigneeId === viewer.id,
-    filer: bomb.filedById === viewer.id,
-    helper: bomb.helperIds.includes(viewer.id),
-  };
-}
-
 export const invalidTransition = (from: string, to: string) =>
   new DomainError('invalid_transition', `A bomb cannot go from ${from} to ${to}`, undefined, { from, to });
+
+/**
+ * The shared rule's verdict on `action` (the board offers what it allows), with its refusals as
+ * the API answers them: 403 with `forbiddenMessage`, 409 `already_claimed` or `invalid_transition`.
+ * `ok` and `unchanged` come back for the action to act on.
+ */
+export function verdictOn(
+  { viewer, bomb }: Pick<ActionContext, 'viewer' | 'bomb'>,
+  action: BombAction,
+  forbiddenMessage: string,
+): Extract<Verdict, 'ok' | 'unchanged' | 'invalid_transition'> {
+  const verdict = judgeAction(viewer, bomb, action);
+  if (verdict === 'forbidden') throw forbidden(forbiddenMessage);
+  if (verdict === 'already_claimed') {
+    throw new DomainError('already_claimed', 'Someone else already holds this bomb', undefined, {
+      assigneeId: bomb.assigneeId,
+    });
+  }
+  return verdict;
+}
 
 /**
  * The one path of every bomb action: lock the row the viewer can see (404 otherwise), honour

@@ -1,6 +1,5 @@
-import type { EventType } from '@defuse/shared';
+import type { EventType, Verdict } from '@defuse/shared';
 import { claimDeadline } from '../domain/deadlines.ts';
-import { BOUNCEABLE } from '../domain/lifecycle.ts';
 import { type DisputeReason, disputeText } from '../domain/notifications.ts';
 import { DomainError, invalidField } from '../errors.ts';
 import { getEscalationSettings } from '../queries/escalation-settings.ts';
@@ -38,6 +37,8 @@ export function disputeEvent(
  */
 export async function bounceOutcome(
   ctx: ActionContext,
+  /** The shared rule's verdict on the decline or reroute (verdictOn): a status it may not leave is refused here, after the input's checks. */
+  verdict: Verdict,
   {
     kind,
     wanted,
@@ -47,7 +48,7 @@ export async function bounceOutcome(
 ): Promise<Outcome> {
   const { tx, bomb, standing, now } = ctx;
   const path = kind === 'declined' ? 'suggestedDepartmentId' : 'departmentId';
-  if (!BOUNCEABLE.includes(bomb.status)) {
+  if (verdict === 'invalid_transition') {
     throw new DomainError('invalid_transition', `A ${bomb.status} bomb cannot be ${kind}`, undefined, {
       from: bomb.status,
     });

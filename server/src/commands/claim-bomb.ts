@@ -1,25 +1,24 @@
 import type { Bomb } from '@defuse/shared';
 import type { Deps } from '../deps.ts';
 import { resolveDeadline } from '../domain/deadlines.ts';
-import { mayAct } from '../domain/lifecycle.ts';
-import { DomainError, forbidden } from '../errors.ts';
 import { getPolicy } from '../queries/settings.ts';
-import { type ActionContext, type ActionRequest, changeBomb, invalidTransition, type Outcome } from './bomb-change.ts';
+import {
+  type ActionContext,
+  type ActionRequest,
+  changeBomb,
+  invalidTransition,
+  type Outcome,
+  verdictOn,
+} from './bomb-change.ts';
 
 /**
  * open → claimed by the viewer. The bomb row is locked for the whole change, so of any number of
  * simultaneous claims (on any instance) the first holds the lock and the rest find it claimed.
  */
-export async function claimOutcome({ tx, bomb, viewer, standing, now }: ActionContext): Promise<Outcome> {
-  if (!mayAct(standing, 'claim')) throw forbidden('Only members of the department this bomb is routed to claim it');
-  if (bomb.status !== 'open') {
-    if (bomb.assigneeId) {
-      throw new DomainError('already_claimed', 'Someone else already holds this bomb', undefined, {
-        assigneeId: bomb.assigneeId,
-      });
-    }
-    throw invalidTransition(bomb.status, 'claimed');
-  }
+export async function claimOutcome(ctx: ActionContext): Promise<Outcome> {
+  const { tx, bomb, viewer, now } = ctx;
+  const verdict = verdictOn(ctx, 'claim', 'Only members of the department this bomb is routed to claim it');
+  if (verdict === 'invalid_transition') throw invalidTransition(bomb.status, 'claimed');
   const policy = await getPolicy(tx, bomb.departmentId ?? '');
   return {
     set: {

@@ -3,9 +3,8 @@ import type { Bomb } from '@defuse/shared';
 import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db/types.ts';
 import type { Deps } from '../deps.ts';
-import { mayAct } from '../domain/lifecycle.ts';
-import { forbidden, invalidField } from '../errors.ts';
-import { type ActionRequest, changeBomb } from './bomb-change.ts';
+import { invalidField } from '../errors.ts';
+import { type ActionRequest, changeBomb, verdictOn } from './bomb-change.ts';
 import { bounceOutcome } from './bounce.ts';
 
 export async function assertDepartmentExists(db: DbOrTx, id: string, path: string): Promise<void> {
@@ -19,7 +18,7 @@ export async function declineBomb(
   request: ActionRequest & { reason: string; suggestedDepartmentId?: string | undefined },
 ): Promise<Bomb> {
   const { bomb } = await changeBomb(deps, request, async (ctx) => {
-    if (!mayAct(ctx.standing, 'decline')) throw forbidden('Only the department this bomb is routed to can decline it');
+    const verdict = verdictOn(ctx, 'decline', 'Only the department this bomb is routed to can decline it');
     const suggested = request.suggestedDepartmentId ?? null;
     if (suggested) {
       await assertDepartmentExists(ctx.tx, suggested, 'suggestedDepartmentId');
@@ -27,7 +26,7 @@ export async function declineBomb(
         throw invalidField('suggestedDepartmentId', 'Suggest a department other than the current one');
       }
     }
-    return bounceOutcome(ctx, {
+    return bounceOutcome(ctx, verdict, {
       kind: 'declined',
       wanted: suggested,
       reason: request.reason,

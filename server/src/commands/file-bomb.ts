@@ -1,7 +1,9 @@
-import { bombs, departmentMembers, events as eventsTable, people, products, routingVersion } from '@defuse/drizzle';
+import { bombs, departmentMembers, events as eventsTable, people } from '@defuse/drizzle';
 import { type Bomb, CATEGORY_KEY_PREFIX, type DefuseEvent, type FileBomb } from '@defuse/shared';
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { BuiltStatements, placeholder, placeholders } from '../db/built-statements.ts';
+import { isRowError } from '../db/errors.ts';
 import { GroupCommit, type Outcome } from '../db/group-commit.ts';
 import type { DbOrTx, Tx } from '../db/types.ts';
 import type { Deps } from '../deps.ts';
@@ -16,15 +18,16 @@ import { type NewSpan, spansInsert } from '../queries/ownership-spans.ts';
 import { type RoutingContext, routingContextAt } from '../queries/settings.ts';
 import type { Viewer } from '../viewer.ts';
 import { initialEscalations } from './bomb-change.ts';
+import { readForFilings } from './filing-reads.ts';
 import {
   hashRequest,
   type IdempotencyRequest,
   idempotencyInProgress,
+  idempotencyKeyReused,
   idempotencyKeysInsert,
   idempotencyLockName,
   isStoredKey,
   storedResponse,
-  tryLockIdempotencyKey,
 } from './idempotency.ts';
 import { runChange } from './run-change.ts';
 
@@ -52,7 +55,9 @@ export async function fileBomb(
   try {
     return await groupsOf(deps).submit({ viewer, input, idem });
   } catch (err) {
-    // The key is stored already: a retry of a filing that went through gets that filing's answer.
+    // The key was stored after the group read it (a first request that committed in between): the
+    // write refused it, and the retry gets that filing's answer. A key stored earlier is answered
+    // from the group's reads, without this.
     if (idem && isStoredKey(err)) {
       const replay = await storedResponse(deps.db, idem);
       if (replay) return { bomb: (replay.body as { bomb: Bomb }).bomb, replayed: true };
@@ -76,7 +81,7 @@ function groupsOf(deps: FilingDeps): GroupCommit<Filing, FileBombResult> {
   if (!found) {
     found = new GroupCommit(
       (filings) => runChange(deps, (tx) => writeFilings(deps.db, tx, deps.clock.now(), filings)),
-      { slots: 2, maxGroup: 16 },
+      { slots: 2, maxGroup: 16, retryAlone: isRowError },
     );
     groups.set(deps, found);
   }
@@ -99,7 +104,10 @@ async function writeFilings(
   now: Date,
   filings: Filing[],
 ): Promise<{ result: Outcome<FileBombResult>[]; events: DefuseEvent[] }> {
-  const { version, rows } = await readForFilings(tx, filings);
+  const { version, rows } = await readForFilings(
+    tx,
+    filings.map((f) => ({ productId: f.input.productId ?? null, idem: f.idem })),
+  );
   // Routing rarely changes: its context is read again only when its version moved.
   const context = await routingContextAt(db, tx, version);
   const outcomes: Outcome<FileBombResult>[] = [];
@@ -115,6 +123,15 @@ async function writeFilings(
       continue;
     }
     if (lockName) locked.add(lockName);
+    if (read.stored) {
+      // A retry of a filing that went through: its first answer, and nothing written.
+      outcomes.push(
+        read.stored.requestHash === filing.idem?.requestHash
+          ? { ok: true, value: { bomb: read.stored.body.bomb as Bomb, replayed: true } }
+          : { ok: false, error: idempotencyKeyReused() },
+      );
+      continue;
+    }
     if (!read.product) {
       outcomes.push({ ok: false, error: invalidField('productId', 'No such product') });
       continue;
@@ -238,7 +255,7 @@ async function writePlanned(tx: Tx, planned: Planned[]): Promise<DefuseEvent[]> 
   const keys = planned.flatMap((p) => (p.key ? [p.key] : []));
   const events = planned.flatMap((p) => p.events);
   const shape = [planned.length, spans.length, jobs.length, keys.length, events.length].join('.');
-  const rows = await WRITES.run<{ seq: string | number; type: string; bombId: string | null }>(
+  const rows = await WRITES.run(
     tx,
     shape,
     () => {
@@ -282,18 +299,21 @@ async function writePlanned(tx: Tx, planned: Planned[]): Promise<DefuseEvent[]> 
       ...keys.map((key, i) => [`k${i}`, key]),
       ...events.map((e, i) => [`e${i}`, e]),
     ]),
+    WrittenEventSchema,
   );
-  // One seq per event, each of its bomb's events of another type
-  const seqOf = new Map(rows.map((r) => [`${r.bombId}:${r.type}`, Number(r.seq)]));
-  const seq = (e: (typeof events)[number]) => {
-    const found = seqOf.get(`${e.bombId}:${e.type}`);
-    // A wrong seq would signal the wrong commit to other instances: fail (and roll back) instead.
-    if (found === undefined) throw new Error(`filing: no seq came back for ${e.type} of ${e.bombId}`);
-    return found;
+  // RETURNING answers the rows in the order of VALUES: the i-th row is the i-th event. Its type
+  // and bomb are checked, because a wrong seq would signal the wrong commit to other instances:
+  // fail (and roll back) instead.
+  const seq = (e: (typeof events)[number], i: number) => {
+    const row = rows[i];
+    if (rows.length !== events.length || row?.type !== e.type || row.bombId !== e.bombId) {
+      throw new Error(`filing: the seq of event ${i} (${e.type} of ${e.bombId}) did not come back in its place`);
+    }
+    return row.seq;
   };
   return events
-    .map((e) => ({
-      seq: seq(e),
+    .map((e, i) => ({
+      seq: seq(e, i),
       type: e.type,
       bombId: e.bombId,
       personId: e.personId,
@@ -306,47 +326,11 @@ async function writePlanned(tx: Tx, planned: Planned[]): Promise<DefuseEvent[]> 
 
 const WRITES = new BuiltStatements();
 
-const READS = new BuiltStatements();
-
-type FilingRead = { id: string; n: string; product: boolean; locked: boolean; version: number };
-
-/**
- * Everything a group of filings reads before routing, in one statement: for each filing, the id
- * (time-ordered, by the database's clock, like every other id) and the number for its key, its
- * product, and its idempotency key's lock, so a concurrent request with the same key is refused at
- * once; for all of them, the routing version, and the transaction's id, taken before any seq is
- * drawn (see eventsInsert). The filings go in as one JSON parameter, so the statement is the same
- * for any number of them.
- */
-async function readForFilings(tx: Tx, filings: Filing[]): Promise<{ version: number; rows: FilingRead[] }> {
-  const list = filings.map((f, ord) => ({
-    ord,
-    product: f.input.productId ?? null,
-    lock: f.idem ? idempotencyLockName(f.idem) : null,
-  }));
-  const rows = await READS.run<FilingRead>(
-    tx,
-    'filings',
-    () =>
-      tx
-        .select({
-          id: sql`defuse_uuidv7()::text`.as('id'),
-          n: sql`nextval('bomb_number_seq')`.as('n'),
-          product: sql`(i.product is null or exists (select 1 from ${products} where ${products.id} = i.product))`.as(
-            'product',
-          ),
-          locked: sql`(i.lock is null or ${tryLockIdempotencyKey(sql`i.lock`)})`.as('locked'),
-          version: sql<number>`(select ${routingVersion.version} from ${routingVersion})`.as('version'),
-          xact: sql`pg_current_xact_id()::text`.as('xact'),
-        })
-        .from(sql`jsonb_to_recordset(${placeholder('r', 'list')}::jsonb) as i(ord int, product uuid, lock text)`)
-        .orderBy(sql`i.ord`),
-    { r: { list: JSON.stringify(list) } },
-  );
-  const version = rows[0]?.version;
-  if (version === undefined || rows.length !== filings.length) throw new Error('filing reads: a row is missing');
-  return { version, rows };
-}
+const WrittenEventSchema = z.object({
+  seq: z.union([z.string(), z.number()]).transform(Number),
+  type: z.string(),
+  bombId: z.string().nullable(),
+});
 
 async function isActiveMember(db: DbOrTx, personId: string, departmentId: string): Promise<boolean> {
   const [row] = await db

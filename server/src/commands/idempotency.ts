@@ -28,10 +28,11 @@ export const hashRequest = (body: unknown) => createHash('sha256').update(canoni
 
 /*
  * A key is stored with the change it answered, in the change's transaction, so a crash rolls it
- * back with the change and a retry files again rather than finding a ghost. The write path does
- * not look for a stored key first: the key's primary key refuses a second row, the change rolls
- * back, and the caller answers from the stored row (storedResponse) — a retry costs a rolled-back
- * change, a first request costs nothing.
+ * back with the change and a retry files again rather than finding a ghost. Filing reads a stored
+ * key in the statement of reads it runs anyway (filing-reads.ts), so a retry is answered without
+ * writing and never rolls back the group of filings it arrived in. A key stored between that read
+ * and the write (a first request committing meanwhile) is still refused by the key's primary key:
+ * the change rolls back and the caller answers from the stored row (storedResponse).
  */
 
 /** The name the key's lock is taken under (tryLockIdempotencyKey). */
@@ -46,6 +47,9 @@ export const tryLockIdempotencyKey = (lockName: SQLWrapper) =>
 
 export const idempotencyInProgress = () =>
   new DomainError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed');
+
+export const idempotencyKeyReused = () =>
+  new DomainError('idempotency_key_reused', 'This Idempotency-Key was used with a different request body');
 
 /** The insert that stores keys with their responses, for the change's own statement. */
 export function idempotencyKeysInsert(tx: DbOrTx, keys: { req: IdempotencyRequest; response: Replay; now: Date }[]) {
@@ -70,8 +74,6 @@ export async function storedResponse(db: DbOrTx, req: IdempotencyRequest): Promi
     .from(idempotencyKeys)
     .where(and(eq(idempotencyKeys.personId, req.personId), eq(idempotencyKeys.key, req.key)));
   if (!stored) return null;
-  if (stored.requestHash !== req.requestHash) {
-    throw new DomainError('idempotency_key_reused', 'This Idempotency-Key was used with a different request body');
-  }
+  if (stored.requestHash !== req.requestHash) throw idempotencyKeyReused();
   return { status: stored.responseStatus, body: stored.responseBody };
 }

@@ -1,8 +1,7 @@
 import type { Bomb } from '@defuse/shared';
 import type { Deps } from '../deps.ts';
-import { mayAct } from '../domain/lifecycle.ts';
-import { forbidden, invalidField } from '../errors.ts';
-import { type ActionRequest, changeBomb } from './bomb-change.ts';
+import { invalidField } from '../errors.ts';
+import { type ActionRequest, changeBomb, verdictOn } from './bomb-change.ts';
 import { bounceOutcome } from './bounce.ts';
 import { assertDepartmentExists } from './decline-bomb.ts';
 
@@ -12,14 +11,21 @@ export async function rerouteBomb(
   request: ActionRequest & { departmentId: string; reason: string },
 ): Promise<Bomb> {
   const { bomb } = await changeBomb(deps, request, async (ctx) => {
-    if (!mayAct(ctx.standing, 'reroute')) {
-      throw forbidden('Only the lead of the current department, a pm or an admin reroutes a bomb');
-    }
+    const verdict = verdictOn(
+      ctx,
+      'reroute',
+      'Only the lead of the current department, a pm or an admin reroutes a bomb',
+    );
     await assertDepartmentExists(ctx.tx, request.departmentId, 'departmentId');
     if (request.departmentId === ctx.bomb.departmentId) {
       throw invalidField('departmentId', 'The bomb is already with this department');
     }
-    return bounceOutcome(ctx, { kind: 'rerouted', wanted: request.departmentId, reason: request.reason, data: {} });
+    return bounceOutcome(ctx, verdict, {
+      kind: 'rerouted',
+      wanted: request.departmentId,
+      reason: request.reason,
+      data: {},
+    });
   });
   return bomb;
 }

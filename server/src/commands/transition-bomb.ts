@@ -1,11 +1,17 @@
-import type { Bomb, Transition } from '@defuse/shared';
+import { type Bomb, permissionToMove, type Transition } from '@defuse/shared';
 import type { Deps } from '../deps.ts';
 import { claimDeadline } from '../domain/deadlines.ts';
 import { shiftedDeadline } from '../domain/escalation.ts';
-import { canMove, mayAct } from '../domain/lifecycle.ts';
-import { forbidden, invalidField } from '../errors.ts';
+import { invalidField } from '../errors.ts';
 import { getPolicy } from '../queries/settings.ts';
-import { type ActionContext, type ActionRequest, changeBomb, invalidTransition, type Outcome } from './bomb-change.ts';
+import {
+  type ActionContext,
+  type ActionRequest,
+  changeBomb,
+  invalidTransition,
+  type Outcome,
+  verdictOn,
+} from './bomb-change.ts';
 import { disputeEvent, disputeOf } from './bounce.ts';
 import { claimOutcome } from './claim-bomb.ts';
 
@@ -13,20 +19,19 @@ type Move = Pick<Transition, 'to' | 'rootCause' | 'note'>;
 
 /** open → claimed is a claim; every other move is decided here against the lifecycle table. */
 async function transitionOutcome(ctx: ActionContext, move: Move): Promise<Outcome> {
-  const { tx, bomb, standing, now } = ctx;
+  const { tx, bomb, now } = ctx;
   const from = bomb.status;
   const { to } = move;
   if (from === 'open' && to === 'claimed') return claimOutcome(ctx);
 
-  const action = to === 'closed' ? 'close' : to === 'open' && from !== 'claimed' ? 'reopen' : 'work';
-  if (!mayAct(standing, action)) {
-    throw forbidden(
-      action === 'close'
-        ? 'Only the filer, a pm or an admin closes a bomb'
-        : 'Only the department this bomb is routed to moves it along',
-    );
-  }
-  if (!canMove(from, to)) throw invalidTransition(from, to);
+  const verdict = verdictOn(
+    ctx,
+    `move:${to}`,
+    permissionToMove(from, to) === 'close'
+      ? 'Only the filer, a pm or an admin closes a bomb'
+      : 'Only the department this bomb is routed to moves it along',
+  );
+  if (verdict === 'invalid_transition') throw invalidTransition(from, to);
   if (to === 'resolved' && !move.rootCause) throw invalidField('rootCause', 'A resolved bomb needs a root cause');
 
   const note = move.note ? { note: move.note } : {};

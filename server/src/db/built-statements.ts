@@ -12,6 +12,15 @@ export function placeholders<T extends object>(source: string, sample: T): T {
 /** One placeholder for `values[source][key]`. */
 export const placeholder = (source: string, key: string) => sql.placeholder(`${source}.${key}`);
 
+/**
+ * What a built statement's rows must look like (a zod schema fits). The rows bypass drizzle's
+ * mapping, so nothing else checks them: a renamed column or a driver that answers a bigint
+ * another way fails here, loudly, instead of flowing on as `undefined`.
+ */
+export interface RowCheck<R> {
+  parse(row: unknown): R;
+}
+
 /** Where a built statement's parameter comes from: a fixed value, or a key of one of the sources. */
 type Fill =
   | { fixed: unknown }
@@ -23,7 +32,8 @@ type Fill =
  * more than everything else the server does for a filing. Each run reads its parameters straight
  * from the objects it is given (`values`: source name → object), without building one object of
  * every value under its placeholder's name. Rows come back as the database names their columns
- * (drizzle does not map them): alias with `sql\`…\`.as('name')` any column read by another name.
+ * (drizzle does not map them): alias with `sql\`…\`.as('name')` any column read by another name;
+ * each row is checked against the statement's `row` check before it is answered.
  */
 export class BuiltStatements {
   private readonly built = new Map<string, { sql: string; fills: Fill[] }>();
@@ -36,6 +46,7 @@ export class BuiltStatements {
     shape: string,
     build: () => { toSQL(): Query },
     values: Record<string, object | null | undefined>,
+    row: RowCheck<R>,
   ): Promise<R[]> {
     let statement = this.built.get(shape);
     if (!statement) {
@@ -51,9 +62,17 @@ export class BuiltStatements {
       if (value === undefined) throw new Error(`no value for placeholder ${fill.name}`);
       return value === null || !fill.encode ? value : fill.encode(value);
     });
-    return rowsOf<R>(
+    // drizzle's session runs SQL it did not build the same way as its own: it is the one internal used here.
+    const rows = rowsOf<unknown>(
       await db._.session.prepareQuery({ sql: statement.sql, params }, undefined, undefined, false).execute(),
     );
+    return rows.map((r, i) => {
+      try {
+        return row.parse(r);
+      } catch (err) {
+        throw new Error(`built statement ${shape}: row ${i} is not what it should be`, { cause: err });
+      }
+    });
   }
 }
 

@@ -61,3 +61,23 @@ export function isDatabaseOutage(err: unknown): boolean {
 export function isDatabaseUnavailable(err: unknown): boolean {
   return codesOf(err).some((code) => OUTAGE_CODES.has(code) || code === '57014');
 }
+
+/** The PostgreSQL error code (SQLSTATE) of `err` or of an error it wraps; undefined for any other error. */
+export function postgresCode(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    // A server's error report (postgres.js and PGlite alike) carries a severity; a socket's error a code only.
+    const { code, severity } = e as Record<string, unknown>;
+    if (typeof code === 'string' && typeof severity === 'string') return code;
+  }
+  return undefined;
+}
+
+/**
+ * An error that one row of a statement causes, not the statement or the connection: a unique
+ * violation (23505) or a check violation (23514). A group of changes that fails with one may
+ * succeed without the row at fault, so each goes again alone; any other error would fail alone too.
+ */
+export const isRowError = (err: unknown) => {
+  const code = postgresCode(err);
+  return code === '23505' || code === '23514';
+};

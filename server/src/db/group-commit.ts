@@ -1,5 +1,3 @@
-import { isDatabaseUnavailable } from './errors.ts';
-
 /** One item's answer from a group: its value, or the error that item alone gets. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
@@ -17,9 +15,10 @@ interface Waiting<I, O> {
  * per group instead of once per change.
  *
  * `write` answers each item (an item it refuses gets its own error). When `write` throws, the
- * transaction rolled back as a whole, so every item of a group goes again alone: one item's
- * failure (a retried idempotency key, say) never fails the others; unless the database is away,
- * when the whole group fails at once rather than item after item.
+ * transaction rolled back as a whole. If the error is one that a single item can cause
+ * (`retryAlone`: a unique or check violation), every item of the group goes again alone, so one
+ * item's fault never fails the others; any other error (a lost connection, a bug) would fail
+ * them alone as well, so the whole group gets it at once instead of one transaction per item.
  */
 export class GroupCommit<I, O> {
   private readonly waiting: Waiting<I, O>[] = [];
@@ -27,7 +26,7 @@ export class GroupCommit<I, O> {
 
   constructor(
     private readonly write: (items: I[]) => Promise<Outcome<O>[]>,
-    private readonly options: { slots: number; maxGroup: number },
+    private readonly options: { slots: number; maxGroup: number; retryAlone: (error: unknown) => boolean },
   ) {}
 
   submit(item: I): Promise<O> {
@@ -53,12 +52,11 @@ export class GroupCommit<I, O> {
     try {
       outcomes = await this.write(group.map((w) => w.item));
     } catch (err) {
-      // Alone, each would fail the same way: the database is away (and the breaker refuses at once).
-      if (group.length === 1 || isDatabaseUnavailable(err)) {
+      if (group.length > 1 && this.options.retryAlone(err)) {
+        for (const one of group) await this.settle([one]);
+      } else {
         for (const one of group) one.reject(err);
-        return;
       }
-      for (const one of group) await this.settle([one]);
       return;
     }
     group.forEach((w, i) => {

@@ -1,4 +1,12 @@
-import { type Bomb, type Person, ROOT_CAUSES, type RootCause } from '@defuse/shared';
+import {
+  type BombAction as Allowed,
+  allowedActions,
+  type Bomb,
+  type Department,
+  type Person,
+  ROOT_CAUSES,
+  type RootCause,
+} from '@defuse/shared';
 import { type FormEvent, useState } from 'react';
 import { type BombAction, useBomb, useBombAction, useComment } from '../../api/bombs.ts';
 import { ApiRequestError, errorMessage } from '../../api/client.ts';
@@ -14,6 +22,7 @@ export function BombPage({ id, me }: { id: string; me: Person }) {
   const { t, locale } = useI18n();
   const detail = useBomb(id);
   const names = useNames();
+  const departments = useDepartments();
   const now = useNow();
   if (detail.isPending) return <Loading />;
   if (detail.error) {
@@ -21,6 +30,7 @@ export function BombPage({ id, me }: { id: string; me: Person }) {
     return <ErrorNote error={detail.error} onRetry={() => void detail.refetch()} />;
   }
   const { bomb, events } = detail.data;
+  const allowed = new Set(allowedActions(actingPerson(me, departments.data), bomb));
   return (
     <article className="bomb-page">
       <header className="bomb-head">
@@ -87,7 +97,7 @@ export function BombPage({ id, me }: { id: string; me: Person }) {
         )}
       </dl>
       {bomb.description && <p className="description">{bomb.description}</p>}
-      <BombActions bomb={bomb} me={me} />
+      <BombActions bomb={bomb} allowed={allowed} />
       <section aria-labelledby="timeline-title">
         <h2 id="timeline-title">{t('bomb.timeline')}</h2>
         <ol className="timeline">
@@ -100,7 +110,7 @@ export function BombPage({ id, me }: { id: string; me: Person }) {
             </li>
           ))}
         </ol>
-        <CommentForm bombId={bomb.id} />
+        {allowed.has('comment') && <CommentForm bombId={bomb.id} />}
       </section>
       <p>
         <Link to={me.role === 'field' ? '/mine' : '/queue'}>← {t('bomb.back')}</Link>
@@ -109,20 +119,22 @@ export function BombPage({ id, me }: { id: string; me: Person }) {
   );
 }
 
-function BombActions({ bomb, me }: { bomb: Bomb; me: Person }) {
+/**
+ * The signed-in person as the shared rule sees them. Until the departments have loaded, they lead
+ * none: the board offers less for a moment rather than an action the server would refuse.
+ */
+function actingPerson(me: Person, departments: Department[] | undefined) {
+  const leadDepartmentIds = (departments ?? []).filter((d) => d.leadIds.includes(me.id)).map((d) => d.id);
+  return { ...me, leadDepartmentIds };
+}
+
+/** One button per action the shared rule allows (allowedActions), and none it refuses. */
+function BombActions({ bomb, allowed }: { bomb: Bomb; allowed: ReadonlySet<Allowed> }) {
   const { t } = useI18n();
   const action = useBombAction(bomb.id);
   const departments = useDepartments().data ?? [];
   const [panel, setPanel] = useState<'decline' | 'reroute' | 'resolve' | null>(null);
-  const manager = me.role === 'pm' || me.role === 'admin';
-  const inDepartment = bomb.departmentId !== null && me.departmentIds.includes(bomb.departmentId);
-  const leadHere =
-    me.role === 'lead' && inDepartment
-      ? departments.find((d) => d.id === bomb.departmentId)?.leadIds.includes(me.id) !== false
-      : false;
-  const canWork = manager || inDepartment;
-  const isFiler = bomb.filedById === me.id;
-  const isHelper = bomb.helperIds.includes(me.id);
+  const can = (a: Allowed) => allowed.has(a);
   const run = (a: BombAction) =>
     action.mutate({ action: a, version: bomb.version }, { onSuccess: () => setPanel(null) });
 
@@ -161,49 +173,55 @@ function BombActions({ bomb, me }: { bomb: Bomb; me: Person }) {
   return (
     <section className="bomb-actions" aria-label={t('action.claim')}>
       <div className="actions">
-        {canWork && bomb.status === 'open' && (
+        {can('claim') && (
           <button type="button" className="primary" onClick={() => run({ kind: 'claim' })}>
             {t('action.claim')}
           </button>
         )}
-        {canWork && (bomb.status === 'open' || bomb.status === 'claimed') && (
+        {can('decline') && (
           <button type="button" aria-expanded={panel === 'decline'} onClick={() => setPanel('decline')}>
             {t('action.decline')}
           </button>
         )}
-        {(manager || leadHere) && bomb.status !== 'closed' && (
+        {can('reroute') && (
           <button type="button" aria-expanded={panel === 'reroute'} onClick={() => setPanel('reroute')}>
             {t('action.reroute')}
           </button>
         )}
-        {canWork && bomb.status === 'claimed' && (
-          <>
-            <button type="button" onClick={() => run({ kind: 'transition', to: 'waiting' })}>
-              {t('action.askField')}
-            </button>
-            <button type="button" aria-expanded={panel === 'resolve'} onClick={() => setPanel('resolve')}>
-              {t('action.resolve')}
-            </button>
-          </>
+        {can('move:waiting') && (
+          <button type="button" onClick={() => run({ kind: 'transition', to: 'waiting' })}>
+            {t('action.askField')}
+          </button>
         )}
-        {canWork && bomb.status === 'waiting' && (
+        {can('move:resolved') && (
+          <button type="button" aria-expanded={panel === 'resolve'} onClick={() => setPanel('resolve')}>
+            {t('action.resolve')}
+          </button>
+        )}
+        {/* open → claimed is the claim button above */}
+        {can('move:claimed') && bomb.status !== 'open' && (
           <button type="button" onClick={() => run({ kind: 'transition', to: 'claimed' })}>
             {t('action.resume')}
           </button>
         )}
-        {(isFiler || manager) && bomb.status === 'resolved' && (
+        {can('move:closed') && (
           <button type="button" className="primary" onClick={() => run({ kind: 'transition', to: 'closed' })}>
             {t('action.close')}
           </button>
         )}
-        {(isFiler || manager || canWork) && (bomb.status === 'resolved' || bomb.status === 'closed') && (
+        {can('move:open') && (
           <button type="button" onClick={() => run({ kind: 'transition', to: 'open' })}>
-            {t('action.reopen')}
+            {bomb.status === 'claimed' ? t('action.release') : t('action.reopen')}
           </button>
         )}
-        {!isFiler && bomb.assigneeId !== me.id && bomb.status !== 'closed' && (
-          <button type="button" onClick={() => run({ kind: isHelper ? 'leave' : 'join' })}>
-            {isHelper ? t('action.leave') : t('action.join')}
+        {can('join') && (
+          <button type="button" onClick={() => run({ kind: 'join' })}>
+            {t('action.join')}
+          </button>
+        )}
+        {can('leave') && (
+          <button type="button" onClick={() => run({ kind: 'leave' })}>
+            {t('action.leave')}
           </button>
         )}
       </div>

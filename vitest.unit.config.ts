@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The unit tests of the pure rules (server/src/domain, shared/src/bomb-actions.ts): what mutation
+ * testing (`pnpm mutation`) runs against each mutant. No database, no browser code.
+ */
+export default defineConfig({
+  test: {
+    include: [
+      'tests/unit/bomb-actions.test.ts',
+      'tests/unit/lifecycle.test.ts',
+      'tests/unit/routing.test.ts',
+      'tests/unit/escalation.test.ts',
+      'tests/unit/isolation.test.ts',
+      'tests/unit/isolation-history-csv.test.ts',
+    ],
+    env: { TZ: 'UTC' },
+  },
+});
