@@ -201,23 +201,32 @@ export const apiTokens = pgTable(
     name: text('name').notNull(),
     tokenHash: text('token_hash').notNull().unique(),
     createdAt: ts('created_at').notNull(),
+    /** Written at most once a minute per token, not on every request. */
     lastUsedAt: ts('last_used_at'),
+    /** Optional: the token gets 401 from then on. */
+    expiresAt: ts('expires_at'),
     revokedAt: ts('revoked_at'),
   },
   (t) => [index('api_tokens_person').on(t.personId)],
 );
 
-/** Sign-in attempts, counted in the database so every instance shares the limit. */
-export const signInAttempts = pgTable(
-  'sign_in_attempts',
+/**
+ * Sign-in attempts counted per address and per account in fixed windows, shared by every instance.
+ * An attempt is counted (one upsert that adds and reads) before its password is checked, so a
+ * parallel burst cannot get more evaluated than the limit. `blockedUntil` is the per-account delay.
+ */
+export const signInCounters = pgTable(
+  'sign_in_counters',
   {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
-    email: text('email').notNull(),
-    address: text('address').notNull(),
-    at: ts('at').notNull(),
-    ok: boolean('ok').notNull(),
+    /** `address` or `account`. */
+    scope: text('scope').notNull(),
+    /** The address, or the lower-cased email (known or not: the answer must not tell). */
+    key: text('key').notNull(),
+    attempts: integer('attempts').notNull(),
+    windowStart: ts('window_start').notNull(),
+    blockedUntil: ts('blocked_until').notNull(),
   },
-  (t) => [index('sign_in_attempts_email').on(t.email, t.at), index('sign_in_attempts_address').on(t.address, t.at)],
+  (t) => [primaryKey({ columns: [t.scope, t.key] }), index('sign_in_counters_window').on(t.windowStart)],
 );
 
 /** Workspace-wide settings by key: `routing`, `isolation`. Values are validated by shared schemas. */

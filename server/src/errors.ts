@@ -37,3 +37,6 @@ export const notFound = (what = 'Not found') => new DomainError('not_found', wha
 export const forbidden = (what = 'You may not do this') => new DomainError('forbidden', what);
 export const invalidField = (path: string, message: string) =>
   new DomainError('validation_failed', 'Validation failed', [{ path, message }]);
+/** Too many attempts: try again after `retryAfterSeconds` (sent as the Retry-After header too). */
+export const rateLimited = (message: string, retryAfterSeconds: number) =>
+  new DomainError('rate_limited', message, undefined, { retryAfterSeconds });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema, textField } from './common.ts';
+import { IdSchema, TimeSchema, textField } from './common.ts';
 import { LOCALES, ROLES } from './enums.ts';
 
 export const PersonSchema = z.object({
@@ -44,5 +44,23 @@ export type UpdatePerson = z.infer<typeof UpdatePersonSchema>;
 /** What a person may change about themselves. */
 export const UpdateMeSchema = z.strictObject({ locale: z.enum(LOCALES) });
 
-export const CreateTokenSchema = z.strictObject({ name: textField(80) });
+/** An API token for scripts; `expiresInDays` absent: it lasts until revoked. */
+export const CreateTokenSchema = z.strictObject({
+  name: textField(80),
+  expiresInDays: z.number().int().min(1).max(3650).optional(),
+});
+export type CreateToken = z.infer<typeof CreateTokenSchema>;
+/** The secret is in this answer only; it is never shown again. */
 export const TokenCreatedSchema = z.object({ id: IdSchema, token: z.string() });
+/** A token as listed: never its secret. */
+export const ApiTokenSchema = z.object({
+  id: IdSchema,
+  name: z.string(),
+  createdAt: TimeSchema,
+  lastUsedAt: TimeSchema.nullable(),
+  expiresAt: TimeSchema.nullable(),
+});
+export type ApiToken = z.infer<typeof ApiTokenSchema>;
+export const TokenListSchema = z.object({ items: z.array(ApiTokenSchema) });
+/** Admins may list another person's tokens. */
+export const TokenListQuerySchema = z.strictObject({ personId: IdSchema.optional() });

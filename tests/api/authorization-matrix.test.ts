@@ -18,6 +18,8 @@ type Fixture = {
   productionId: string;
   productId: string;
   buddyId: string;
+  /** An API token of another person (personId). */
+  tokenId: string;
 };
 type Row = {
   route: string;
@@ -46,6 +48,19 @@ const MATRIX: Row[] = [
     route: 'POST /api/tokens',
     allowed: everyone,
     request: () => ({ method: 'POST', url: '/api/tokens', payload: { name: 'x' } }),
+  },
+  // Everyone lists their own tokens (api-tokens.test.ts); only an admin lists another person's.
+  {
+    route: 'GET /api/tokens',
+    allowed: adminOnly,
+    request: (f) => ({ method: 'GET', url: `/api/tokens?personId=${f.personId}` }),
+  },
+  // Someone else's token does not exist for anyone but an admin (404, not 403). Admin comes last in ROLES.
+  {
+    route: 'DELETE /api/tokens/{id}',
+    allowed: adminOnly,
+    deniedStatus: 404,
+    request: (f) => ({ method: 'DELETE', url: `/api/tokens/${f.tokenId}` }),
   },
   { route: 'GET /api/people', allowed: everyone, request: () => ({ method: 'GET', url: '/api/people' }) },
   {
@@ -262,6 +277,16 @@ beforeAll(async () => {
     productionId: ws.departments.production,
     buddyId: ws.member.id,
     productId: (product.json() as { product: { id: string } }).product.id,
+    tokenId: (
+      (
+        await ctx.app.inject({
+          method: 'POST',
+          url: '/api/tokens',
+          headers: ws.docsMember.headers,
+          payload: { name: 'matrix' },
+        })
+      ).json() as { id: string }
+    ).id,
   };
 });
 afterAll(() => ctx.close());

@@ -147,6 +147,38 @@ describe('while connected', () => {
     expect(await live.closed).toBe(4401);
   });
 
+  it("closes a revoked token's socket at once, and leaves the owner's other token's socket open (check 23)", async () => {
+    const actor = await createActor(ctx, 'field');
+    const token = async (name: string) => {
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/tokens',
+        headers: actor.headers,
+        payload: { name },
+      });
+      return res.json() as { id: string; token: string };
+    };
+    const [revoked, kept] = [await token('revoked'), await token('kept')];
+    const dying = await openLive(ws, { headers: { authorization: `Bearer ${revoked.token}` } });
+    const staying = await openLive(ws, { headers: { authorization: `Bearer ${kept.token}` } });
+    const browser = await openLive(ws, { headers: actor.headers });
+    for (const s of [dying, staying, browser]) await s.waitForLive('hello');
+    const res = await ctx.app.inject({ method: 'DELETE', url: `/api/tokens/${revoked.id}`, headers: actor.headers });
+    expect(res.statusCode).toBe(204);
+    // At once: the periodic re-check (60 s) is far beyond this wait.
+    expect(await Promise.race([dying.closed, new Promise((r) => setTimeout(() => r('open'), 3000))])).toBe(4401);
+    await fileMarker([staying, browser]);
+    // A new password ends the rest: every token and session of the person, and their sockets.
+    const changed = await ctx.app.inject({
+      method: 'PATCH',
+      url: `/api/people/${actor.id}`,
+      headers: w.admin.headers,
+      payload: { password: 'a new passphrase here' },
+    });
+    expect(changed.statusCode).toBe(200);
+    expect(await Promise.all([staying.closed, browser.closed])).toEqual([4401, 4401]);
+  });
+
   it('closes the sockets of a person an admin disables', async () => {
     const actor = await createActor(ctx, 'field');
     const other = await openLive(ws, { headers: w.field.headers });

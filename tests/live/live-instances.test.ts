@@ -175,6 +175,53 @@ describe.runIf(usingPostgres())('two instances on one PostgreSQL', () => {
     other.close();
   });
 
+  it("closes a token's socket on B at once when the token is revoked through A (check 23)", async () => {
+    const actor = await createActor(a, 'field');
+    const created = await a.app.inject({
+      method: 'POST',
+      url: '/api/tokens',
+      headers: actor.headers,
+      payload: { name: 'script' },
+    });
+    const { id, token } = created.json() as { id: string; token: string };
+    const onB = await openLive(b.ws, { headers: { authorization: `Bearer ${token}` } });
+    await onB.waitForLive('hello');
+    const res = await a.app.inject({ method: 'DELETE', url: `/api/tokens/${id}`, headers: w.admin.headers });
+    expect(res.statusCode).toBe(204);
+    expect(await closedWithin(onB, 3000)).toBe(4401);
+    const again = await b.app.inject({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${token}` } });
+    expect(again.statusCode).toBe(401);
+  });
+
+  it("ends on B at once, despite B's session cache, every session and token of a person whose password changes through A", async () => {
+    const actor = await createActor(a, 'member');
+    const created = await a.app.inject({
+      method: 'POST',
+      url: '/api/tokens',
+      headers: actor.headers,
+      payload: { name: 'script' },
+    });
+    const { token } = created.json() as { token: string };
+    const me = (headers: Record<string, string>) => b.app.inject({ method: 'GET', url: '/api/me', headers });
+    // B has resolved (and cached) the session before the change.
+    expect((await me(actor.headers)).statusCode).toBe(200);
+    const sockets = [
+      await openLive(b.ws, { headers: actor.headers }),
+      await openLive(b.ws, { headers: { authorization: `Bearer ${token}` } }),
+    ];
+    for (const s of sockets) await s.waitForLive('hello');
+    const res = await a.app.inject({
+      method: 'PATCH',
+      url: `/api/people/${actor.id}`,
+      headers: w.admin.headers,
+      payload: { password: 'a new passphrase here' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(await Promise.all(sockets.map((s) => closedWithin(s, 3000)))).toEqual([4401, 4401]);
+    expect((await me(actor.headers)).statusCode).toBe(401);
+    expect((await me({ authorization: `Bearer ${token}` })).statusCode).toBe(401);
+  });
+
   it('closes every socket on B of a person an admin disables through A', async () => {
     const actor = await createActor(a, 'member', { departmentIds: [w.departments.logistics] });
     const sockets = await Promise.all([

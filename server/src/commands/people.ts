@@ -1,6 +1,6 @@
-import { departmentMembers, departments, people, sessions } from '@defuse/drizzle';
+import { apiTokens, departmentMembers, departments, people, sessions } from '@defuse/drizzle';
 import type { CreatePerson, Person, UpdatePerson } from '@defuse/shared';
-import { and, eq, inArray, notInArray } from 'drizzle-orm';
+import { and, eq, inArray, isNull, ne, notInArray } from 'drizzle-orm';
 import { hashPassword } from '../auth/passwords.ts';
 import type { DbOrTx } from '../db/types.ts';
 import type { Deps } from '../deps.ts';
@@ -50,10 +50,13 @@ export async function createPerson({ db, clock }: Pick<Deps, 'db' | 'clock'>, in
   return person;
 }
 
-/** Applies an admin's or the person's own change; every instance re-checks the person's sockets after it. */
+/**
+ * Applies an admin's or the person's own change; every instance re-checks the person's sockets
+ * after it. `bySessionId` is the session making the change: it survives its own person's new password.
+ */
 export async function updatePerson(
   { db, clock, signal }: Pick<Deps, 'db' | 'clock' | 'signal'>,
-  { id, patch }: { id: string; patch: UpdatePerson },
+  { id, patch, bySessionId = null }: { id: string; patch: UpdatePerson; bySessionId?: string | null },
 ): Promise<Person> {
   const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
   await db.transaction(async (tx) => {
@@ -69,8 +72,16 @@ export async function updatePerson(
       ...(patch.disabled !== undefined && { disabledAt: patch.disabled ? clock.now() : null }),
     };
     if (Object.keys(changes).length > 0) await tx.update(people).set(changes).where(eq(people.id, id));
-    // Disabling a person or changing their password ends every session they hold.
-    if (patch.disabled || passwordHash) await tx.delete(sessions).where(eq(sessions.personId, id));
+    // Disabling a person or changing their password ends every session they hold (but the one
+    // changing their own password) and revokes every API token: a leaked secret dies with the old password.
+    if (patch.disabled || passwordHash) {
+      const keep = !patch.disabled && bySessionId ? ne(sessions.id, bySessionId) : undefined;
+      await tx.delete(sessions).where(and(eq(sessions.personId, id), keep));
+      await tx
+        .update(apiTokens)
+        .set({ revokedAt: clock.now() })
+        .where(and(eq(apiTokens.personId, id), isNull(apiTokens.revokedAt)));
+    }
     if (patch.departmentIds) {
       const wanted = [...new Set(patch.departmentIds)];
       await assertDepartmentsExist(tx, wanted, 'departmentIds');

@@ -1,8 +1,9 @@
-import { apiTokens, people, sessions, signInAttempts } from '@defuse/drizzle';
+import { apiTokens, people, sessions } from '@defuse/drizzle';
 import type { Person, SignIn } from '@defuse/shared';
-import { and, count, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { type ResolvedSession, type SessionCache, TOUCH_EVERY_MS } from '../auth/session-cache.ts';
+import { admitSignIn, signInSucceeded } from '../auth/sign-in-limit.ts';
 import {
   API_TOKEN_PREFIX,
   hashToken,
@@ -12,12 +13,9 @@ import {
 } from '../auth/tokens.ts';
 import type { Deps } from '../deps.ts';
 import { addSeconds } from '../domain/deadlines.ts';
-import { DomainError } from '../errors.ts';
+import { DomainError, rateLimited } from '../errors.ts';
 import { getPerson, membershipsField, viewerFromRow } from '../queries/people.ts';
 import type { Viewer } from '../viewer.ts';
-
-/** Failed sign-ins allowed per account and per address in the window, shared by every instance. */
-export const SIGN_IN_LIMITS = { perAccount: 10, perAddress: 50, windowSeconds: 15 * 60 };
 
 export async function signIn(
   { db, clock }: Pick<Deps, 'db' | 'clock'>,
@@ -25,24 +23,17 @@ export async function signIn(
 ): Promise<{ token: string; person: Person }> {
   const now = clock.now();
   const email = credentials.email.trim().toLowerCase();
-  const since = addSeconds(now, -SIGN_IN_LIMITS.windowSeconds);
-  const [byAccount] = await db
-    .select({ n: count() })
-    .from(signInAttempts)
-    .where(and(eq(signInAttempts.email, email), eq(signInAttempts.ok, false), gt(signInAttempts.at, since)));
-  const [byAddress] = await db
-    .select({ n: count() })
-    .from(signInAttempts)
-    .where(and(eq(signInAttempts.address, address), eq(signInAttempts.ok, false), gt(signInAttempts.at, since)));
-  if ((byAccount?.n ?? 0) >= SIGN_IN_LIMITS.perAccount || (byAddress?.n ?? 0) >= SIGN_IN_LIMITS.perAddress) {
-    throw new DomainError('rate_limited', 'Too many failed sign-ins. Try again in a few minutes.');
+  // Counted before the password is checked: a burst cannot get more evaluated than the limits allow.
+  const wait = await admitSignIn(db, { address, email, now });
+  if (wait) {
+    throw rateLimited('Too many sign-in attempts. Try again in a moment.', wait.retryAfterSeconds);
   }
   const [row] = await db.select().from(people).where(eq(people.email, email));
   const ok = await verifyPassword(row?.passwordHash ?? null, credentials.password);
-  await db.insert(signInAttempts).values({ email, address, at: now, ok: ok && !row?.disabledAt });
   if (!row || !ok || row.disabledAt) {
     throw new DomainError('invalid_credentials', 'Email or password is wrong');
   }
+  await signInSucceeded(db, { address, email });
   const token = newToken();
   await db.insert(sessions).values({
     tokenHash: hashToken(token),
@@ -110,23 +101,12 @@ export async function resolveApiToken(
     .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt)));
   if (!row || row.person.disabledAt) return null;
   const now = clock.now();
-  if (!row.token.lastUsedAt || now.getTime() - row.token.lastUsedAt.getTime() > 60_000) {
+  if (row.token.expiresAt && row.token.expiresAt <= now) return null;
+  // Written at most once a minute per token: a script polling every second is not a write a second.
+  if (!row.token.lastUsedAt || now.getTime() - row.token.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
     await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.token.id));
   }
   return viewerFromRow(row.person, row.memberships);
-}
-
-export async function createApiToken(
-  { db, clock }: Pick<Deps, 'db' | 'clock'>,
-  { viewer, name }: { viewer: Viewer; name: string },
-): Promise<{ id: string; token: string }> {
-  const token = newToken(API_TOKEN_PREFIX);
-  const [row] = await db
-    .insert(apiTokens)
-    .values({ personId: viewer.id, name, tokenHash: hashToken(token), createdAt: clock.now() })
-    .returning({ id: apiTokens.id });
-  if (!row) throw new Error('insert returned no row');
-  return { id: row.id, token };
 }
 
 export { hashPassword };

@@ -19,6 +19,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     viewer: Viewer | null;
     authMethod: 'cookie' | 'bearer' | null;
+    /** The cookie session behind the request (null for a bearer token), kept when its own person's password changes. */
+    sessionId: string | null;
   }
 }
 
@@ -42,16 +44,16 @@ export async function authenticate(
   deps: Pick<Deps, 'db' | 'clock'>,
   request: FastifyRequest,
   sessionCache?: SessionCache,
-): Promise<{ viewer: Viewer; method: 'cookie' | 'bearer' } | null> {
+): Promise<{ viewer: Viewer; method: 'cookie' | 'bearer'; sessionId: string | null } | null> {
   const bearer = bearerOf(request);
   if (bearer) {
     const viewer = await resolveApiToken(deps, bearer);
-    return viewer ? { viewer, method: 'bearer' } : null;
+    return viewer ? { viewer, method: 'bearer', sessionId: null } : null;
   }
   const cookie = request.cookies[SESSION_COOKIE];
   if (cookie) {
     const session = await resolveSession(deps, cookie, sessionCache);
-    return session ? { viewer: session.viewer, method: 'cookie' } : null;
+    return session ? { viewer: session.viewer, method: 'cookie', sessionId: session.sessionId } : null;
   }
   return null;
 }
@@ -63,6 +65,7 @@ export const authPlugin = fp(
   ) => {
     app.decorateRequest('viewer', null);
     app.decorateRequest('authMethod', null);
+    app.decorateRequest('sessionId', null);
     // Only where changes to people are heard can a resolved session be kept at all.
     const subscribe = deps.signal.subscribePeople?.bind(deps.signal);
     const sessionCache = subscribe ? new SessionCache() : undefined;
@@ -100,6 +103,7 @@ export const authPlugin = fp(
       }
       request.viewer = auth.viewer;
       request.authMethod = auth.method;
+      request.sessionId = auth.sessionId;
     });
   },
   { name: 'auth', dependencies: ['errors'] },

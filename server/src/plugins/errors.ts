@@ -68,6 +68,9 @@ export const errorsPlugin = fp(
             'forbidden',
           );
         }
+        // A refusal that ends with time (a sign-in limit) says when, as RFC 9110 Retry-After.
+        const retryAfter = err.details?.retryAfterSeconds;
+        if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
         return sendError(reply, err.status, err.code, err.message, {
           ...(err.fields && { fields: err.fields }),
           ...(err.details && { details: err.details }),

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { pruneSignInCounters } from '../auth/sign-in-limit.ts';
 import { startWebhookDelivery } from '../commands/deliver-webhooks.ts';
 import { escalateDue } from '../commands/escalate-due.ts';
 import { drainIsolation } from '../commands/refresh-isolation.ts';
@@ -54,3 +55,15 @@ SCHEDULER_TASKS.push(
 
 /** Isolation: project new events, then recompute people whose signals change with time alone. */
 SCHEDULER_TASKS.push({ name: 'isolation', run: (deps) => drainIsolation(deps, 20) });
+
+/** Sign-in counters whose window is over: a spray of made-up emails must not grow the table forever. */
+let prunedAt = 0;
+SCHEDULER_TASKS.push({
+  name: 'prune-sign-in-counters',
+  run: async (deps) => {
+    const now = deps.clock.now();
+    if (now.getTime() - prunedAt < 60_000) return;
+    prunedAt = now.getTime();
+    await pruneSignInCounters(deps.db, now);
+  },
+});

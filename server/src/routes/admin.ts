@@ -54,7 +54,9 @@ export async function adminRoutes(app: FastifyInstance, { deps }: { deps: Deps }
         response: { 200: z.object({ person: PersonSchema }) },
       },
     },
-    async (request) => ({ person: await updatePerson(deps, { id: request.params.id, patch: request.body }) }),
+    async (request) => ({
+      person: await updatePerson(deps, { id: request.params.id, patch: request.body, bySessionId: request.sessionId }),
+    }),
   );
 
   r.get(

@@ -1,13 +1,24 @@
-import { CreateTokenSchema, PersonSchema, SignInSchema, TokenCreatedSchema, UpdateMeSchema } from '@defuse/shared';
+import {
+  CreateTokenSchema,
+  IdSchema,
+  PersonSchema,
+  SignInSchema,
+  TokenCreatedSchema,
+  TokenListQuerySchema,
+  TokenListSchema,
+  UpdateMeSchema,
+} from '@defuse/shared';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SESSION_ABSOLUTE_SECONDS, SESSION_COOKIE } from '../auth/tokens.ts';
+import { createApiToken, revokeApiToken } from '../commands/api-tokens.ts';
 import { updatePerson } from '../commands/people.ts';
-import { createApiToken, signIn, signOut } from '../commands/sessions.ts';
+import { signIn, signOut } from '../commands/sessions.ts';
 import type { Deps } from '../deps.ts';
-import { DomainError, notFound } from '../errors.ts';
+import { DomainError, forbidden, notFound } from '../errors.ts';
 import { viewerOf } from '../plugins/auth.ts';
+import { listApiTokens } from '../queries/api-tokens.ts';
 import { getPerson } from '../queries/people.ts';
 
 const PersonResponse = z.object({ person: PersonSchema });
@@ -68,10 +79,34 @@ export async function sessionRoutes(
 
   r.post(
     '/api/tokens',
-    { schema: { tags: ['session'], body: CreateTokenSchema, response: { 201: TokenCreatedSchema } } },
+    {
+      bodyLimit: 4096,
+      schema: { tags: ['session'], body: CreateTokenSchema, response: { 201: TokenCreatedSchema } },
+    },
     async (request, reply) => {
-      const created = await createApiToken(deps, { viewer: viewerOf(request), name: request.body.name });
+      const created = await createApiToken(deps, { viewer: viewerOf(request), input: request.body });
       return reply.code(201).send(created);
+    },
+  );
+
+  r.get(
+    '/api/tokens',
+    { schema: { tags: ['session'], querystring: TokenListQuerySchema, response: { 200: TokenListSchema } } },
+    async (request) => {
+      const viewer = viewerOf(request);
+      const personId = request.query.personId ?? viewer.id;
+      if (personId !== viewer.id && viewer.role !== 'admin')
+        throw forbidden('Only an admin lists the tokens of others');
+      return { items: await listApiTokens(deps.db, personId) };
+    },
+  );
+
+  r.delete(
+    '/api/tokens/:id',
+    { schema: { tags: ['session'], params: z.strictObject({ id: IdSchema }) } },
+    async (request, reply) => {
+      await revokeApiToken(deps, { viewer: viewerOf(request), id: request.params.id });
+      return reply.code(204).send();
     },
   );
 }

@@ -46,3 +46,7 @@ export const adminKeys = {
   webhooks: ['webhook-deliveries'] as const,
   ownership: ['ownership-times'] as const,
 };
+
+export const tokenKeys = {
+  mine: ['api-tokens'] as const,
+};

@@ -20,6 +20,7 @@ const DashboardPage = lazy(() => import('../features/dashboard/dashboard-page.ts
 const FeedbackPage = lazy(() => import('../features/dashboard/feedback-page.tsx'));
 const AdminPage = lazy(() => import('../features/admin/admin-page.tsx'));
 const SignalsPage = lazy(() => import('../features/signals/signals-page.tsx'));
+const TokensPage = lazy(() => import('../features/tokens/tokens-page.tsx'));
 
 interface NavItem {
   to: string;
@@ -35,6 +36,7 @@ const NAV: NavItem[] = [
   { to: '/dashboard', label: 'nav.dashboard', roles: ['lead', 'pm', 'admin'] },
   { to: '/signals', label: 'nav.signals', roles: EVERYONE },
   { to: '/admin', label: 'nav.admin', roles: ['admin'] },
+  { to: '/tokens', label: 'nav.tokens', roles: EVERYONE },
 ];
 
 export function homeFor(role: Role): string {
@@ -148,6 +150,7 @@ function Route({ path, me }: { path: string; me: Person }): ReactNode {
   if (path === '/signals') return <SignalsPage me={me} />;
   if (path === '/dashboard') return <DashboardPage me={me} />;
   if (path.startsWith('/admin')) return <AdminPage />;
+  if (path === '/tokens') return <TokensPage />;
   const bomb = matchPath('/bombs/:id', path);
   if (bomb?.id) return <BombPage id={bomb.id} me={me} />;
   const feedback = matchPath('/products/:id/feedback', path);

@@ -1,14 +1,15 @@
 import type { Person } from '@defuse/shared';
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { api } from '../api/client.ts';
+import { ApiRequestError, api } from '../api/client.ts';
 import { directoryKeys } from '../api/keys.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 
 export function SignInPage() {
   const { t, locale, setLocale } = useI18n();
   const queryClient = useQueryClient();
-  const [failed, setFailed] = useState(false);
+  // The key of what went wrong, with the seconds to wait when the server limited attempts.
+  const [failed, setFailed] = useState<{ seconds: number } | 'credentials' | null>(null);
   const [busy, setBusy] = useState(false);
 
   const handleSubmit = async (e: FormEvent<HTMLFormElement>) => {
@@ -21,8 +22,11 @@ export function SignInPage() {
         body: { email: String(form.get('email') ?? ''), password: String(form.get('password') ?? '') },
       });
       queryClient.setQueryData(directoryKeys.me, person);
-    } catch {
-      setFailed(true);
+    } catch (err) {
+      const seconds = err instanceof ApiRequestError ? err.details.retryAfterSeconds : undefined;
+      setFailed(
+        err instanceof ApiRequestError && err.status === 429 ? { seconds: Number(seconds ?? 1) } : 'credentials',
+      );
     } finally {
       setBusy(false);
     }
@@ -45,7 +49,7 @@ export function SignInPage() {
         </button>
         {failed && (
           <p role="alert" className="error">
-            {t('signIn.failed')}
+            {failed === 'credentials' ? t('signIn.failed') : t('signIn.rateLimited', failed)}
           </p>
         )}
       </form>
