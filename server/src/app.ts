@@ -9,7 +9,7 @@ import type { Deps } from './deps.ts';
 import type { LiveOptions } from './live/hub.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { docsPlugin } from './plugins/docs.ts';
-import { errorsPlugin } from './plugins/errors.ts';
+import { clientErrorHandler, errorsPlugin, frameworkErrors } from './plugins/errors.ts';
 import { headerCountPlugin } from './plugins/header-count.ts';
 import { livePlugin, liveSocketError } from './plugins/live.ts';
 import { noNulPlugin } from './plugins/no-nul.ts';
@@ -67,6 +67,9 @@ export async function buildApp(deps: Deps, options: BuildOptions): Promise<Fasti
     onConstructorPoisoning: 'error',
     genReqId: () => crypto.randomUUID(),
     routerOptions: { maxParamLength: 200 },
+    // The router's and Node's HTTP parser's refusals, in the API shape too (plugins/errors.ts).
+    frameworkErrors,
+    clientErrorHandler,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
