@@ -13,6 +13,7 @@ import { clientErrorHandler, errorsPlugin, frameworkErrors } from './plugins/err
 import { headerCountPlugin } from './plugins/header-count.ts';
 import { livePlugin, liveSocketError } from './plugins/live.ts';
 import { noNulPlugin } from './plugins/no-nul.ts';
+import { queryEncodingPlugin } from './plugins/query-encoding.ts';
 import { hasWebBuild, webPlugin } from './plugins/web.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { bombActionRoutes } from './routes/bomb-actions.ts';
@@ -80,6 +81,7 @@ export async function buildApp(deps: Deps, options: BuildOptions): Promise<Fasti
   if (options.webRoot && !spa) app.log.warn({ root: options.webRoot }, 'no web build found; run pnpm build');
   await app.register(errorsPlugin, { spa });
   await app.register(headerCountPlugin);
+  await app.register(queryEncodingPlugin);
   await app.register(noNulPlugin);
   // Built once: @fastify/helmet rebuilt the middleware, CSP parsing included, on every request.
   const securityHeaders = helmet({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema, SlugSchema, textField } from './common.ts';
+import { IdSchema, isWellFormed, NOT_UNICODE, SlugSchema, textField } from './common.ts';
 import { PRODUCT_STAGES } from './enums.ts';
 
 export const DepartmentSchema = z.object({
@@ -15,6 +15,7 @@ export type Department = z.infer<typeof DepartmentSchema>;
 const WebhookUrlSchema = z
   .url({ protocol: /^https?$/ })
   .max(2000)
+  .refine(isWellFormed, NOT_UNICODE)
   .nullable();
 
 export const CreateDepartmentSchema = z.strictObject({

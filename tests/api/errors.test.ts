@@ -286,3 +286,40 @@ describe('errors from every layer, over a real socket', () => {
     );
   });
 });
+
+describe('invalid Unicode (check 24)', () => {
+  it('a lone or reversed surrogate in a field is a 400 naming it, never a database error', async () => {
+    for (const bad of ['\ud800', 'x\udfff', '\udc00\ud800']) {
+      for (const [field, payload] of [
+        ['title', { title: bad, category: 'other', severity: 'low' }],
+        ['description', { title: 't', description: bad, category: 'other', severity: 'low' }],
+        ['customer', { title: 't', customer: bad, category: 'other', severity: 'low' }],
+      ] as const) {
+        const res = await ctx.app.inject({ method: 'POST', url: '/api/bombs', headers: ws.field.headers, payload });
+        expect(expectApiError(res, 400, 'validation_failed').error.fields).toEqual([
+          { path: field, message: 'Must be valid Unicode (no lone surrogates)' },
+        ]);
+      }
+      const person = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/people',
+        headers: ws.admin.headers,
+        payload: { name: bad, email: 'u@example.test', role: 'field', password: 'password123' },
+      });
+      expect(expectApiError(person, 400, 'validation_failed').error.fields?.map((f) => f.path)).toEqual(['name']);
+    }
+  });
+
+  it('a query whose escapes do not decode (the UTF-8 of a lone surrogate, %zz) is a 400', async () => {
+    for (const q of ['%ED%A0%80', '%zz', 'a%E0%A4%A']) {
+      const res = await ctx.app.inject({ method: 'GET', url: `/api/bombs?q=${q}`, headers: ws.field.headers });
+      expect(expectApiError(res, 400, 'validation_failed').error.fields?.[0]?.path).toBe('query');
+    }
+    const fine = await ctx.app.inject({
+      method: 'GET',
+      url: '/api/bombs?q=%E7%B4%8D%E5%93%81',
+      headers: ws.field.headers,
+    });
+    expect(fine.statusCode).toBe(200);
+  });
+});
