@@ -36,6 +36,13 @@ export const UpdateDepartmentSchema = z.strictObject({
 });
 export type UpdateDepartment = z.infer<typeof UpdateDepartmentSchema>;
 
+/**
+ * A department after a create or change. `webhookSecret` is there only when a webhook URL was just
+ * set: the key that signs its deliveries (X-Defuse-Signature), shown this once and never again.
+ */
+export const DepartmentSavedSchema = z.object({ department: DepartmentSchema, webhookSecret: z.string().optional() });
+export type DepartmentSaved = z.infer<typeof DepartmentSavedSchema>;
+
 export const ProductSchema = z.object({
   id: IdSchema,
   name: z.string(),
