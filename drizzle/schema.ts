@@ -61,6 +61,8 @@ export const departments = pgTable('departments', {
   name: text('name').notNull(),
   slug: text('slug').notNull().unique(),
   webhookUrl: text('webhook_url'),
+  /** Signs each webhook body (HMAC-SHA256); made when the URL is set, shown once, never listed. */
+  webhookSecret: text('webhook_secret'),
   createdAt: ts('created_at').notNull(),
 });
 

@@ -9,10 +9,11 @@ import type { Deps } from './deps.ts';
 import type { LiveOptions } from './live/hub.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { docsPlugin } from './plugins/docs.ts';
-import { errorsPlugin } from './plugins/errors.ts';
+import { clientErrorHandler, errorsPlugin, frameworkErrors } from './plugins/errors.ts';
 import { headerCountPlugin } from './plugins/header-count.ts';
 import { livePlugin, liveSocketError } from './plugins/live.ts';
 import { noNulPlugin } from './plugins/no-nul.ts';
+import { queryEncodingPlugin } from './plugins/query-encoding.ts';
 import { upgradesPlugin } from './plugins/upgrades.ts';
 import { hasWebBuild, webPlugin } from './plugins/web.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -68,6 +69,9 @@ export async function buildApp(deps: Deps, options: BuildOptions): Promise<Fasti
     onConstructorPoisoning: 'error',
     genReqId: () => crypto.randomUUID(),
     routerOptions: { maxParamLength: 200 },
+    // The router's and Node's HTTP parser's refusals, in the API shape too (plugins/errors.ts).
+    frameworkErrors,
+    clientErrorHandler,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -80,6 +84,7 @@ export async function buildApp(deps: Deps, options: BuildOptions): Promise<Fasti
   // First: it counts upgrades before any other hook may refuse one, and closes each refused one.
   await app.register(upgradesPlugin);
   await app.register(headerCountPlugin);
+  await app.register(queryEncodingPlugin);
   await app.register(noNulPlugin);
   // Built once: @fastify/helmet rebuilt the middleware, CSP parsing included, on every request.
   const securityHeaders = helmet({

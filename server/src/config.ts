@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import type { OutboundPolicy } from './outbound/target-guard.ts';
 
 /** The one place that reads process.env. A bad value stops the start with a message. */
 const EnvSchema = z.object({
@@ -16,6 +17,8 @@ const EnvSchema = z.object({
   PUBLIC_ORIGIN: z.string().optional(),
   /** Set when the server sits behind a TLS-terminating proxy at this address: cookies become Secure. */
   TRUST_PROXY: z.string().optional(),
+  /** true: webhooks (and other outbound requests) may target private, loopback and link-local addresses. */
+  OUTBOUND_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -30,6 +33,7 @@ export type Config = {
   trustProxy: string | undefined;
   secureCookies: boolean;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  outbound: OutboundPolicy;
 };
 
 export class ConfigError extends Error {}
@@ -91,5 +95,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trustProxy: proxies?.join(','),
     secureCookies: origins.every((o) => o.startsWith('https://')),
     logLevel: e.LOG_LEVEL,
+    outbound: { allowPrivate: e.OUTBOUND_ALLOW_PRIVATE === 'true' },
   };
 }

@@ -2,6 +2,7 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/open.ts';
 import type { DatabaseKind, Db } from './db/types.ts';
+import type { OutboundPolicy } from './outbound/target-guard.ts';
 
 /** After a change commits, whoever serves live clients is told a new event exists. */
 export interface ChangeSignal {
@@ -27,6 +28,8 @@ export interface Deps {
   dbKind: DatabaseKind;
   clock: Clock;
   signal: ChangeSignal;
+  /** Where outbound requests may go; absent: private, loopback and link-local targets are refused. */
+  outbound?: OutboundPolicy;
 }
 
 export interface AppDeps extends Deps {

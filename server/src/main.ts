@@ -20,7 +20,13 @@ async function main() {
   const pgSignal = database.pg
     ? await PgSignal.start(database.pg, (err) => process.stderr.write(`live signal: ${String(err)}\n`))
     : undefined;
-  const deps = { db: database.db, dbKind: database.kind, clock: systemClock, signal: pgSignal ?? new LocalSignal() };
+  const deps = {
+    db: database.db,
+    dbKind: database.kind,
+    clock: systemClock,
+    signal: pgSignal ?? new LocalSignal(),
+    outbound: config.outbound,
+  };
   // With PostgreSQL a slow poll backs up LISTEN/NOTIFY (a NOTIFY that failed to send).
   const app = await buildApp(deps, { config, webRoot: WEB_ROOT, live: { pollMs: database.pg ? 10_000 : 0 } });
   await app.register(schedulerPlugin, { deps, tasks: SCHEDULER_TASKS });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema, TimeSchema, textField } from './common.ts';
+import { IdSchema, TimeSchema, text, textField } from './common.ts';
 import { CATEGORIES, ROOT_CAUSES, SEVERITIES, STATUSES } from './enums.ts';
 import { EventSchema } from './event.ts';
 
@@ -33,19 +33,18 @@ export type Bomb = z.infer<typeof BombSchema>;
 
 export const FileBombSchema = z.strictObject({
   title: textField(200),
-  description: z.string().max(10_000).default(''),
+  description: text().max(10_000).default(''),
   category: z.enum(CATEGORIES),
   severity: z.enum(SEVERITIES),
   productId: IdSchema.nullable().optional(),
-  customer: z.string().trim().max(200).nullable().optional(),
+  customer: text().trim().max(200).nullable().optional(),
   restricted: z.boolean().default(false),
 });
 export type FileBomb = z.infer<typeof FileBombSchema>;
 
 /** `status` takes a comma list: `open,claimed`. */
 export const ListBombsQuerySchema = z.strictObject({
-  status: z
-    .string()
+  status: text()
     .max(200)
     .transform((s) => s.split(',').filter((x) => x !== ''))
     .pipe(z.array(z.enum(STATUSES)).max(STATUSES.length))
@@ -55,11 +54,11 @@ export const ListBombsQuerySchema = z.strictObject({
   assigneeId: IdSchema.optional(),
   category: z.enum(CATEGORIES).optional(),
   productId: IdSchema.optional(),
-  q: z.string().trim().max(200).optional(),
+  q: text().trim().max(200).optional(),
   /** `created` (newest first, the default) or `claimDue` (soonest deadline first: a queue). */
   sort: z.enum(['created', 'claimDue']).default('created'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(500).optional(),
+  cursor: text().max(500).optional(),
 });
 export type ListBombsQuery = z.infer<typeof ListBombsQuerySchema>;
 
@@ -74,7 +73,7 @@ export const CommentSchema = z.strictObject({ body: textField(10_000) });
 export const TransitionSchema = z.strictObject({
   to: z.enum(['claimed', 'waiting', 'resolved', 'closed', 'open']),
   rootCause: z.enum(ROOT_CAUSES).optional(),
-  note: z.string().trim().max(2000).optional(),
+  note: text().trim().max(2000).optional(),
 });
 export type Transition = z.infer<typeof TransitionSchema>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema, SlugSchema, textField } from './common.ts';
+import { IdSchema, isWellFormed, NOT_UNICODE, SlugSchema, textField } from './common.ts';
 import { PRODUCT_STAGES } from './enums.ts';
 
 export const DepartmentSchema = z.object({
@@ -15,6 +15,7 @@ export type Department = z.infer<typeof DepartmentSchema>;
 const WebhookUrlSchema = z
   .url({ protocol: /^https?$/ })
   .max(2000)
+  .refine(isWellFormed, NOT_UNICODE)
   .nullable();
 
 export const CreateDepartmentSchema = z.strictObject({
@@ -34,6 +35,13 @@ export const UpdateDepartmentSchema = z.strictObject({
   webhookUrl: WebhookUrlSchema.optional(),
 });
 export type UpdateDepartment = z.infer<typeof UpdateDepartmentSchema>;
+
+/**
+ * A department after a create or change. `webhookSecret` is there only when a webhook URL was just
+ * set: the key that signs its deliveries (X-Defuse-Signature), shown this once and never again.
+ */
+export const DepartmentSavedSchema = z.object({ department: DepartmentSchema, webhookSecret: z.string().optional() });
+export type DepartmentSaved = z.infer<typeof DepartmentSavedSchema>;
 
 export const ProductSchema = z.object({
   id: IdSchema,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema, TimeSchema } from './common.ts';
+import { IdSchema, TimeSchema, text } from './common.ts';
 import { CATEGORIES, ISOLATION_STATES, ROLES } from './enums.ts';
 
 const seconds = z.number().int().min(1).max(31_536_000);
@@ -133,7 +133,7 @@ export const IsolationQuerySchema = z.strictObject({
   state: z.enum(ISOLATION_STATES).optional(),
   /** A page of the list, highest score first; the rest follows with `cursor=` the page's `nextCursor`. */
   limit: z.coerce.number().int().min(1).max(200).default(200),
-  cursor: z.string().max(200).optional(),
+  cursor: text().max(200).optional(),
 });
 export type IsolationQuery = z.infer<typeof IsolationQuerySchema>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema, TimeSchema, textField } from './common.ts';
+import { IdSchema, TimeSchema, text, textField } from './common.ts';
 import { LOCALES, ROLES } from './enums.ts';
 
 export const PersonSchema = z.object({
@@ -13,11 +13,11 @@ export const PersonSchema = z.object({
 });
 export type Person = z.infer<typeof PersonSchema>;
 
-export const EmailSchema = z.string().trim().toLowerCase().max(254).pipe(z.email());
+export const EmailSchema = text().trim().toLowerCase().max(254).pipe(z.email());
 /** NIST 800-63B: at least 8, at most a generous bound, no composition rules. */
-export const PasswordSchema = z.string().min(8).max(256);
+export const PasswordSchema = text().min(8).max(256);
 
-export const SignInSchema = z.strictObject({ email: z.string().max(254), password: z.string().max(256) });
+export const SignInSchema = z.strictObject({ email: text().max(254), password: text().max(256) });
 export type SignIn = z.infer<typeof SignInSchema>;
 
 export const CreatePersonSchema = z.strictObject({

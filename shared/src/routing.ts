@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema } from './common.ts';
+import { IdSchema, text } from './common.ts';
 import { CATEGORIES, SEVERITIES, TIER_TARGETS } from './enums.ts';
 
 export const RoutingRuleSchema = z.strictObject({
@@ -7,7 +7,7 @@ export const RoutingRuleSchema = z.strictObject({
     categories: z.array(z.enum(CATEGORIES)).max(CATEGORIES.length).optional(),
     productIds: z.array(IdSchema).max(100).optional(),
     minSeverity: z.enum(SEVERITIES).optional(),
-    keywords: z.array(z.string().trim().min(1).max(100)).max(50).optional(),
+    keywords: z.array(text().trim().min(1).max(100)).max(50).optional(),
   }),
   departmentId: IdSchema,
   assigneeId: IdSchema.nullable().optional(),

@@ -1,6 +1,7 @@
-import type { ApiError } from '@defuse/shared';
+import { connect } from 'node:net';
+import { type ApiError, ApiErrorSchema } from '@defuse/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, type TestContext } from '../helpers/app.ts';
+import { createTestContext, listenOnPort0, type TestContext } from '../helpers/app.ts';
 import { usingPostgres } from '../helpers/db.ts';
 import { createWorkspace } from '../helpers/factories.ts';
 
@@ -203,5 +204,122 @@ describe('NUL characters', () => {
     ]);
     const query = await ctx.app.inject({ method: 'GET', url: '/api/bombs?q=%00', headers: ws.field.headers });
     expect(expectApiError(query, 400, 'validation_failed').error.fields?.[0]?.path).toBe('query.q');
+  });
+});
+
+/** Sends bytes on a fresh TCP connection and reads until the server closes it (or 5 s pass). */
+function rawExchange(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(request));
+    const chunks: Buffer[] = [];
+    const timer = setTimeout(() => socket.destroy(), 5000);
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+  });
+}
+
+describe('errors from every layer, over a real socket', () => {
+  let port: number;
+  beforeAll(async () => {
+    port = Number(new URL((await listenOnPort0(ctx.app)).http).port);
+  });
+
+  /** The status line, and the body in the API shape that echoes nothing of the URL. */
+  const expectShaped = (response: string, status: number, code: string, marker: string) => {
+    expect(Number(response.split(' ')[1]), response.slice(0, 300)).toBe(status);
+    const [head = '', body = ''] = response.split('\r\n\r\n');
+    expect(head.toLowerCase()).toContain('content-type: application/json');
+    const parsed = ApiErrorSchema.parse(JSON.parse(body));
+    expect(parsed.error.code).toBe(code);
+    expect(body).not.toContain(marker);
+    expect(body).not.toContain('statusCode');
+  };
+  const get = (target: string, extra = '') =>
+    `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${ws.field.headers.cookie}\r\n${extra}Connection: close\r\n\r\n`;
+
+  it('a path that does not percent-decode is a 400 (router)', async () => {
+    expectShaped(await rawExchange(port, get('/api/bombs/%zz-marker')), 400, 'validation_failed', 'marker');
+    expectShaped(await rawExchange(port, get('/api/bombs/%ED%A0%80marker')), 400, 'validation_failed', 'marker');
+  });
+
+  it('a path parameter over the router limit is a 414', async () => {
+    expectShaped(
+      await rawExchange(port, get(`/api/bombs/marker${'x'.repeat(300)}`)),
+      414,
+      'payload_too_large',
+      'marker',
+    );
+  });
+
+  it('a URL or headers over 16 KiB, or a request that is not HTTP, is refused by the parser in the shape', async () => {
+    expectShaped(
+      await rawExchange(port, get(`/api/bombs?q=marker${'x'.repeat(20_000)}`)),
+      431,
+      'payload_too_large',
+      'marker',
+    );
+    const headers = Array.from({ length: 3000 }, (_, i) => `x-h${i}: v\r\n`).join('');
+    expectShaped(await rawExchange(port, get('/api/me', headers)), 431, 'payload_too_large', 'x-h1');
+    expectShaped(await rawExchange(port, 'MARKER\r\n\r\n'), 400, 'validation_failed', 'MARKER');
+  });
+
+  it('more headers than the count limit is a 431 (hook)', async () => {
+    const headers = Array.from({ length: 150 }, (_, i) => `x-h${i}: v\r\n`).join('');
+    expectShaped(await rawExchange(port, get('/api/me', headers)), 431, 'payload_too_large', 'x-h1');
+  });
+
+  it('unknown routes, bad media types and large bodies do not echo what was sent', async () => {
+    expectShaped(await rawExchange(port, get('/api/marker-route')), 404, 'not_found', 'marker');
+    const post = (type: string, body: string) =>
+      `POST /api/bombs HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${ws.field.headers.cookie}\r\nOrigin: ${ws.field.headers.origin}\r\nContent-Type: ${type}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+    expectShaped(await rawExchange(port, post('application/marker', '{}')), 415, 'unsupported_media_type', 'marker');
+    expectShaped(await rawExchange(port, post('application/json', '{"marker":')), 400, 'validation_failed', 'marker');
+    expectShaped(
+      await rawExchange(port, post('application/json', JSON.stringify({ title: `marker${'x'.repeat(70 * 1024)}` }))),
+      413,
+      'payload_too_large',
+      'marker',
+    );
+  });
+});
+
+describe('invalid Unicode (check 24)', () => {
+  it('a lone or reversed surrogate in a field is a 400 naming it, never a database error', async () => {
+    for (const bad of ['\ud800', 'x\udfff', '\udc00\ud800']) {
+      for (const [field, payload] of [
+        ['title', { title: bad, category: 'other', severity: 'low' }],
+        ['description', { title: 't', description: bad, category: 'other', severity: 'low' }],
+        ['customer', { title: 't', customer: bad, category: 'other', severity: 'low' }],
+      ] as const) {
+        const res = await ctx.app.inject({ method: 'POST', url: '/api/bombs', headers: ws.field.headers, payload });
+        expect(expectApiError(res, 400, 'validation_failed').error.fields).toEqual([
+          { path: field, message: 'Must be valid Unicode (no lone surrogates)' },
+        ]);
+      }
+      const person = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/people',
+        headers: ws.admin.headers,
+        payload: { name: bad, email: 'u@example.test', role: 'field', password: 'password123' },
+      });
+      expect(expectApiError(person, 400, 'validation_failed').error.fields?.map((f) => f.path)).toEqual(['name']);
+    }
+  });
+
+  it('a query whose escapes do not decode (the UTF-8 of a lone surrogate, %zz) is a 400', async () => {
+    for (const q of ['%ED%A0%80', '%zz', 'a%E0%A4%A']) {
+      const res = await ctx.app.inject({ method: 'GET', url: `/api/bombs?q=${q}`, headers: ws.field.headers });
+      expect(expectApiError(res, 400, 'validation_failed').error.fields?.[0]?.path).toBe('query');
+    }
+    const fine = await ctx.app.inject({
+      method: 'GET',
+      url: '/api/bombs?q=%E7%B4%8D%E5%93%81',
+      headers: ws.field.headers,
+    });
+    expect(fine.statusCode).toBe(200);
   });
 });

@@ -3,7 +3,15 @@ import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
-import { badAuthorization, badBodies, badIds, type JsonSchema, malformedJson } from '../helpers/bad-inputs.ts';
+import {
+  badAuthorization,
+  badBodies,
+  badIds,
+  INVALID_UNICODE,
+  type JsonSchema,
+  malformedJson,
+  malformedUrlParts,
+} from '../helpers/bad-inputs.ts';
 import { createWorkspace } from '../helpers/factories.ts';
 
 type Operation = {
@@ -58,6 +66,15 @@ function generate(method: string, path: string, op: Operation): InjectOptions[] 
             ...(body && { payload: {} }),
           }) as InjectOptions,
       ),
+      malformedUrlParts.map(
+        (bad) =>
+          ({
+            method: upper,
+            url: path.replace(/\{(\w+)\}/g, () => bad),
+            headers: auth,
+            ...(body && { payload: {} }),
+          }) as InjectOptions,
+      ),
     );
   }
   if (queries.length > 0) {
@@ -80,6 +97,9 @@ function generate(method: string, path: string, op: Operation): InjectOptions[] 
       fc
         .string({ minLength: 1, maxLength: 10 })
         .map((k) => ({ method: upper, url: `${url}?zz_${encodeURIComponent(k)}=1`, headers: auth }) as InjectOptions),
+      fc
+        .tuple(fc.constantFrom(...strict), malformedUrlParts)
+        .map(([name, bad]) => ({ method: upper, url: `${url}?${name}=${bad}`, headers: auth }) as InjectOptions),
     );
   }
   if (body) {
@@ -158,6 +178,36 @@ describe('every route, fed inputs generated from its schemas', () => {
       ]),
     );
   }, 300_000);
+
+  it('refuses invalid Unicode in every string a body carries, naming the field (check 24)', async () => {
+    const refused: string[] = [];
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const body = op.requestBody?.content['application/json']?.schema;
+        for (const [key, prop] of Object.entries(body?.properties ?? {})) {
+          const types = (s: JsonSchema) => [s.type, ...(s.anyOf ?? []).map((x) => x.type)].flat();
+          const asArray = prop.items !== undefined && types(prop.items).includes('string');
+          if (!types(prop).includes('string') && !asArray) continue;
+          for (const bad of INVALID_UNICODE) {
+            const name = `${method.toUpperCase()} ${path} ${key}=${JSON.stringify(bad)}`;
+            const res = await ctx.app.inject({
+              method: method.toUpperCase() as InjectOptions['method'],
+              url: fillPath(path, () => VALID_ID),
+              headers: { ...ws.admin.headers, 'content-type': 'application/json' },
+              payload: JSON.stringify({ [key]: asArray ? [bad] : bad }),
+            });
+            expect(res.statusCode, `${name} → ${res.body.slice(0, 300)}`).toBe(400);
+            const err = (res.json() as ApiError).error;
+            expect(err.code, name).toBe('validation_failed');
+            const paths = (err.fields ?? []).map((f) => f.path);
+            expect(paths, `${name} → ${res.body.slice(0, 300)}`).toContain(asArray ? `${key}.0` : key);
+          }
+          refused.push(`${method.toUpperCase()} ${path} ${key}`);
+        }
+      }
+    }
+    expect(refused).toEqual(expect.arrayContaining(['POST /api/bombs title', 'POST /api/bombs description']));
+  }, 120_000);
 
   it('rejects unknown body fields on every route that takes a body (no mass assignment)', () => {
     for (const [path, ops] of Object.entries(doc.paths)) {

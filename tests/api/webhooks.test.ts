@@ -19,7 +19,8 @@ const received: { text: string }[] = [];
 const script: number[] = [];
 
 beforeAll(async () => {
-  ctx = await createTestContext();
+  // The receiver listens on loopback, as OUTBOUND_ALLOW_PRIVATE=true allows.
+  ctx = await createTestContext({ outbound: { allowPrivate: true } });
   ws = await createWorkspace(ctx);
   server = createServer((req, res) => {
     let body = '';

@@ -3,6 +3,7 @@ import type { Database } from '@defuse/server/db/open';
 import type { Deps } from '@defuse/server/deps';
 import type { LiveHub, LiveOptions } from '@defuse/server/live/hub';
 import { LocalSignal } from '@defuse/server/live/local-signal';
+import type { OutboundPolicy } from '@defuse/server/outbound/target-guard';
 import { type ServerMessage, ServerMessageSchema } from '@defuse/shared';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
@@ -37,12 +38,20 @@ export async function createTestContext(
     live?: Partial<LiveOptions>;
     /** Overrides of the test configuration (public origins, Secure cookies, a trusted proxy). */
     config?: Partial<BuildOptions['config']>;
+    /** Where outbound requests may go (OUTBOUND_ALLOW_PRIVATE); absent: private targets refused. */
+    outbound?: OutboundPolicy;
   } = {},
 ): Promise<TestContext> {
   const database = await freshDatabase(options.dbMax !== undefined ? { max: options.dbMax } : {});
   const clock = options.clock ?? manualClock();
   const signal = new LocalSignal();
-  const deps: Deps = { db: database.db, dbKind: database.kind, clock, signal };
+  const deps: Deps = {
+    db: database.db,
+    dbKind: database.kind,
+    clock,
+    signal,
+    ...(options.outbound && { outbound: options.outbound }),
+  };
   const app = await buildApp(deps, {
     config: { ...testConfig, ...options.config },
     logger: false,

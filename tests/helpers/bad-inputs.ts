@@ -40,6 +40,18 @@ function wrongTypeValue(s: JsonSchema): fc.Arbitrary<unknown> {
   return fc.oneof(...candidates);
 }
 
+/** Strings that are not well-formed Unicode: lone high and low surrogates, a reversed pair, half an emoji. */
+export const INVALID_UNICODE = ['\ud800', '\udfff', 'a\udc00b', '\udc00\ud800', 'ok \ud83d'] as const;
+export const invalidUnicode: fc.Arbitrary<string> = fc.constantFrom(...INVALID_UNICODE);
+
+/**
+ * Raw URL parts (written into the URL as they are, not encoded again) that do not decode or are
+ * too long: a bad escape, a truncated one, the UTF-8 of a lone surrogate, an overlong encoding,
+ * a stray byte, a %u escape, a parameter past the router's limit.
+ */
+export const MALFORMED_URL_PARTS = ['%zz', '%', '%E0%A4%A', '%ED%A0%80', '%C0%AF', '%FF', '%u0041', 'x'.repeat(300)];
+export const malformedUrlParts: fc.Arbitrary<string> = fc.constantFrom(...MALFORMED_URL_PARTS);
+
 /**
  * Bodies that the object schema must refuse, by construction: a non-object, an unknown field
  * (schemas are strict), a property of a type it does not take, a string past its maximum, an
@@ -58,6 +70,14 @@ export function badBodies(schema: JsonSchema): fc.Arbitrary<unknown> {
   ];
   for (const [key, prop] of props) {
     options.push(withProp(key, wrongTypeValue(prop)));
+    if (typesOf(prop).has('string')) options.push(withProp(key, invalidUnicode));
+    if (prop.items && typesOf(prop.items).has('string'))
+      options.push(
+        withProp(
+          key,
+          invalidUnicode.map((s) => [s]),
+        ),
+      );
     if (prop.maxLength !== undefined && typesOf(prop).size === 1) {
       const max = prop.maxLength;
       options.push(

@@ -1,10 +1,24 @@
+import { randomBytes } from 'node:crypto';
 import { departmentMembers, departments, people } from '@defuse/drizzle';
-import type { CreateDepartment, Department, UpdateDepartment } from '@defuse/shared';
+import type { CreateDepartment, DepartmentSaved, UpdateDepartment } from '@defuse/shared';
 import { eq, inArray } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../db/types.ts';
 import type { Deps } from '../deps.ts';
 import { DomainError, invalidField, notFound } from '../errors.ts';
+import { REFUSE_PRIVATE, targetProblem } from '../outbound/target-guard.ts';
 import { getDepartment } from '../queries/departments.ts';
+
+/**
+ * A webhook URL being set: refused when it aims inward (a literal private address, a local name;
+ * its resolved addresses are checked again at each delivery), else a fresh signing secret for it.
+ */
+function webhookChange(url: string | null | undefined, deps: Pick<Deps, 'outbound'>) {
+  if (url === undefined) return {};
+  if (url === null) return { webhookUrl: null, webhookSecret: null };
+  const problem = targetProblem(url, deps.outbound ?? REFUSE_PRIVATE);
+  if (problem) throw invalidField('webhookUrl', problem);
+  return { webhookUrl: url, webhookSecret: randomBytes(32).toString('hex') };
+}
 
 async function assertPeopleExist(db: DbOrTx, ids: string[], path: string) {
   if (ids.length === 0) return;
@@ -42,14 +56,16 @@ async function replaceMembers(tx: Tx, departmentId: string, leadIds: string[], m
 }
 
 export async function createDepartment(
-  { db, clock, signal }: Pick<Deps, 'db' | 'clock' | 'signal'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'signal' | 'outbound'>,
   input: CreateDepartment,
-): Promise<Department> {
+): Promise<DepartmentSaved> {
+  const { db, clock, signal } = deps;
+  const webhook = webhookChange(input.webhookUrl, deps);
   const { id, affected } = await db.transaction(async (tx) => {
     await assertSlugFree(tx, input.slug);
     const [row] = await tx
       .insert(departments)
-      .values({ name: input.name, slug: input.slug, webhookUrl: input.webhookUrl ?? null, createdAt: clock.now() })
+      .values({ name: input.name, slug: input.slug, ...webhook, createdAt: clock.now() })
       .returning({ id: departments.id });
     if (!row) throw new Error('insert returned no row');
     return { id: row.id, affected: await replaceMembers(tx, row.id, input.leadIds, input.memberIds) };
@@ -57,13 +73,15 @@ export async function createDepartment(
   for (const personId of affected) signal.personChanged?.(personId);
   const department = await getDepartment(db, id);
   if (!department) throw new Error('department vanished');
-  return department;
+  return { department, ...(webhook.webhookSecret && { webhookSecret: webhook.webhookSecret }) };
 }
 
 export async function updateDepartment(
-  { db, signal }: Pick<Deps, 'db' | 'signal'>,
+  deps: Pick<Deps, 'db' | 'signal' | 'outbound'>,
   { id, patch }: { id: string; patch: UpdateDepartment },
-): Promise<Department> {
+): Promise<DepartmentSaved> {
+  const { db, signal } = deps;
+  const webhook = webhookChange(patch.webhookUrl, deps);
   const affected = await db.transaction(async (tx) => {
     const current = await getDepartment(tx, id);
     if (!current) throw notFound('No such department');
@@ -71,7 +89,7 @@ export async function updateDepartment(
     const changes = {
       ...(patch.name !== undefined && { name: patch.name }),
       ...(patch.slug !== undefined && { slug: patch.slug }),
-      ...(patch.webhookUrl !== undefined && { webhookUrl: patch.webhookUrl }),
+      ...webhook,
     };
     if (Object.keys(changes).length > 0) await tx.update(departments).set(changes).where(eq(departments.id, id));
     if (patch.leadIds === undefined && patch.memberIds === undefined) return new Set<string>();
@@ -80,5 +98,5 @@ export async function updateDepartment(
   for (const personId of affected) signal.personChanged?.(personId);
   const department = await getDepartment(db, id);
   if (!department) throw notFound('No such department');
-  return department;
+  return { department, ...(webhook.webhookSecret && { webhookSecret: webhook.webhookSecret }) };
 }

@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES as HTTP_REASONS } from 'node:http';
+import type { Socket } from 'node:net';
 import type { ApiError, ErrorCode, FieldError } from '@defuse/shared';
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isDatabaseUnavailable } from '../db/errors.ts';
@@ -31,17 +34,64 @@ const BY_FASTIFY_CODE: Record<string, [number, ErrorCode, string]> = {
   FST_ERR_CTP_INVALID_JSON_BODY: [400, 'validation_failed', 'The body is not valid JSON'],
 };
 
-const STATUS_CODES: Record<number, ErrorCode> = {
-  400: 'validation_failed',
-  401: 'unauthenticated',
-  403: 'forbidden',
-  404: 'not_found',
-  405: 'not_found',
-  409: 'conflict',
-  413: 'payload_too_large',
-  415: 'unsupported_media_type',
-  429: 'rate_limited',
+/**
+ * A framework or plugin error's own message can carry the URL, a header or the content type the
+ * client sent: each status gets a fixed message instead, so nothing the client wrote is echoed.
+ */
+const BY_STATUS: Record<number, [ErrorCode, string]> = {
+  400: ['validation_failed', 'The request is not valid'],
+  401: ['unauthenticated', 'Sign in first'],
+  403: ['forbidden', 'You may not do this'],
+  404: ['not_found', 'No such route'],
+  405: ['not_found', 'No such route'],
+  408: ['validation_failed', 'The request took too long to arrive'],
+  409: ['conflict', 'The request conflicts with the current state'],
+  413: ['payload_too_large', 'The request body is too large'],
+  414: ['payload_too_large', 'The URL is too long'],
+  415: ['unsupported_media_type', 'Send JSON with Content-Type: application/json'],
+  429: ['rate_limited', 'Too many requests; try again later'],
+  431: ['payload_too_large', 'The request headers are too large'],
 };
+const byStatus = (status: number): [ErrorCode, string] =>
+  BY_STATUS[status] ?? ['validation_failed', 'The request is not valid'];
+
+const BY_FRAMEWORK_CODE: Record<string, [number, ErrorCode, string]> = {
+  FST_ERR_BAD_URL: [400, 'validation_failed', 'The URL is not valid (a bad percent-encoding)'],
+  FST_ERR_MAX_PARAM_LENGTH: [414, 'payload_too_large', 'The URL is too long'],
+};
+
+/**
+ * Fastify's `frameworkErrors`: the router's own refusals (a URL that does not decode, a path
+ * parameter over `maxParamLength`) in the API shape, without the URL that Fastify would echo.
+ */
+export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  const [status, code, message] = (err.code && BY_FRAMEWORK_CODE[err.code]) || [
+    500,
+    'internal_error',
+    'Something went wrong on our side',
+  ];
+  if (status >= 500) reply.log.error({ err }, 'router error');
+  return sendError(reply, status, code, message);
+}
+
+/**
+ * Fastify's `clientErrorHandler`: what Node's HTTP parser refuses before there is a request
+ * (headers over 16 KiB or over the count, a request line that is not HTTP, a request that took
+ * too long) still answers in the API shape, on the raw socket, which is then closed.
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket) {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const [code, message] = byStatus(status);
+  const body = JSON.stringify({ error: { code, message, requestId: randomUUID() } } satisfies ApiError);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${HTTP_REASONS[status] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
+}
 
 function fieldsOf(err: FastifyError): FieldError[] {
   const context = (err as { validationContext?: string }).validationContext;
@@ -82,8 +132,8 @@ export const errorsPlugin = fp(
       const known = err.code ? BY_FASTIFY_CODE[err.code] : undefined;
       if (known) return sendError(reply, known[0], known[1], known[2]);
       if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-        const code = STATUS_CODES[err.statusCode] ?? 'validation_failed';
-        return sendError(reply, err.statusCode, code, err.message);
+        const [code, message] = byStatus(err.statusCode);
+        return sendError(reply, err.statusCode, code, message);
       }
       const unavailable = isDatabaseUnavailable(err);
       request.log.error({ err }, unavailable ? 'database unavailable' : 'unhandled error');
@@ -100,7 +150,7 @@ export const errorsPlugin = fp(
         !path.startsWith('/api') &&
         !path.startsWith('/docs');
       if (spa && isPage) return reply.type('text/html; charset=utf-8').sendFile('index.html');
-      return sendError(reply, 404, 'not_found', `No route ${request.method} ${path}`);
+      return sendError(reply, 404, 'not_found', 'No such route');
     });
   },
   { name: 'errors' },

@@ -1,8 +1,10 @@
 import { bombs, departments, ownershipSpans, products } from '@defuse/drizzle';
-import type { FeedbackCause, FeedbackResponse, Locale, OwnershipTime } from '@defuse/shared';
+import type { FeedbackCause, FeedbackResponse, OwnershipTime } from '@defuse/shared';
 import { and, eq, gte, isNotNull, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/types.ts';
 import { notFound } from '../errors.ts';
+import type { Viewer } from '../viewer.ts';
+import { visibleTo } from './bombs.ts';
 
 const CAUSE_BOMBS = 50;
 
@@ -30,15 +32,18 @@ const seconds = (expr: ReturnType<typeof sql>) => sql<number | null>`${expr}`;
 /**
  * Lessons for a product's schedule: root causes of the bombs resolved in the last `days`, ranked,
  * against the window before; plus how long each department took to claim and resolve them.
- * Reads bombs_product (product_id, resolved_at) and the spans of the product's bombs.
+ * Reads bombs_product (product_id, resolved_at) and the spans of the product's bombs. Counts and
+ * names only the bombs the viewer may read (a restricted one stays out of a lead's lessons).
  */
 export async function productFeedback(
   db: DbOrTx,
+  viewer: Viewer,
   productId: string,
   days: number,
   now: Date,
-  locale: Locale,
 ): Promise<FeedbackResponse> {
+  const locale = viewer.locale;
+  const visible = visibleTo(viewer);
   const [product] = await db.select({ id: products.id }).from(products).where(eq(products.id, productId));
   if (!product) throw notFound('No such product');
   const since = new Date(now.getTime() - days * 86_400_000);
@@ -65,6 +70,7 @@ export async function productFeedback(
         gte(bombs.resolvedAt, previousSince),
         lt(bombs.resolvedAt, now),
         isNotNull(bombs.rootCause),
+        visible,
       ),
     )
     .groupBy(bombs.rootCause, bombs.category);
@@ -110,7 +116,14 @@ export async function productFeedback(
     .from(ownershipSpans)
     .innerJoin(bombs, eq(bombs.id, ownershipSpans.bombId))
     .innerJoin(departments, eq(departments.id, ownershipSpans.departmentId))
-    .where(and(eq(bombs.productId, productId), gte(ownershipSpans.routedAt, since), lt(ownershipSpans.routedAt, now)))
+    .where(
+      and(
+        eq(bombs.productId, productId),
+        gte(ownershipSpans.routedAt, since),
+        lt(ownershipSpans.routedAt, now),
+        visible,
+      ),
+    )
     .groupBy(ownershipSpans.departmentId, departments.name, ownershipSpans.category)
     .orderBy(departments.name, ownershipSpans.category);
   const num = (v: number | string | null) => (v === null ? null : Math.round(Number(v)));

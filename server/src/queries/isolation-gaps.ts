@@ -3,6 +3,7 @@ import { CATEGORIES, type Category, type OwnershipGap } from '@defuse/shared';
 import { and, eq, gte, isNull, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/types.ts';
 import type { Viewer } from '../viewer.ts';
+import { visibleTo } from './bombs.ts';
 
 /** A category is reported when its trouble rate is this many times the rate of all categories… */
 export const GAP_RATIO = 1.5;
@@ -22,11 +23,13 @@ const CATEGORY_LABEL: Record<Category, { ja: string; en: string }> = {
 /**
  * Ownership gaps: categories whose bombs are declined, rerouted or left unclaimed past their
  * deadline disproportionately often in the window. Reads ownership spans routed in the window
- * (ownership_spans_department covers routed_at) and the open, overdue bombs filed in it.
+ * (ownership_spans_department covers routed_at) and the open, overdue bombs filed in it; only the
+ * bombs the viewer may read (pms and admins read all, and pay for no join).
  */
 export async function listOwnershipGaps(db: DbOrTx, viewer: Viewer, days: number, now: Date) {
   const since = new Date(now.getTime() - days * 86_400_000);
-  const spans = await db
+  const visible = visibleTo(viewer);
+  const spanQuery = db
     .select({
       category: ownershipSpans.category,
       routed: sql<number>`count(*)::int`,
@@ -37,8 +40,13 @@ export async function listOwnershipGaps(db: DbOrTx, viewer: Viewer, days: number
       >`coalesce((array_agg(distinct ${ownershipSpans.bombId}) filter (where ${ownershipSpans.endReason} in ('declined', 'rerouted')))[1:${GAP_BOMBS}], '{}')`,
     })
     .from(ownershipSpans)
-    .where(gte(ownershipSpans.routedAt, since))
-    .groupBy(ownershipSpans.category);
+    .$dynamic();
+  const spans = await (visible === undefined
+    ? spanQuery.where(gte(ownershipSpans.routedAt, since))
+    : spanQuery
+        .innerJoin(bombs, eq(bombs.id, ownershipSpans.bombId))
+        .where(and(gte(ownershipSpans.routedAt, since), visible))
+  ).groupBy(ownershipSpans.category);
   const overdue = await db
     .select({
       category: bombs.category,
@@ -47,7 +55,13 @@ export async function listOwnershipGaps(db: DbOrTx, viewer: Viewer, days: number
     })
     .from(bombs)
     .where(
-      and(eq(bombs.status, 'open'), isNull(bombs.assigneeId), lt(bombs.claimDueAt, now), gte(bombs.createdAt, since)),
+      and(
+        eq(bombs.status, 'open'),
+        isNull(bombs.assigneeId),
+        lt(bombs.claimDueAt, now),
+        gte(bombs.createdAt, since),
+        visible,
+      ),
     )
     .groupBy(bombs.category);
   const rows = CATEGORIES.map((category) => {

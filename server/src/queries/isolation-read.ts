@@ -13,6 +13,7 @@ import { z } from 'zod';
 import type { DbOrTx } from '../db/types.ts';
 import { forbidden, notFound } from '../errors.ts';
 import { isManager, type Viewer } from '../viewer.ts';
+import { unreadableBombs } from './bombs.ts';
 import { cursorId, decodeCursor, encodeCursor } from './cursor.ts';
 import { entryColumns, localizeReasons, signalsAt, toEntry, utcDay } from './isolation.ts';
 
@@ -45,6 +46,47 @@ const listReasons = (locale: Locale) => sql<IsolationReason[]>`(
     'bombCount', coalesce(r -> 'bombCount', to_jsonb(jsonb_array_length(r -> 'bombIds')))
   ) order by i), '[]'::jsonb)
   from jsonb_array_elements(${personIsolation.reasons}) with ordinality as t(r, i))`;
+
+const UNNAMED: Record<Locale, string> = { ja: '非公開', en: 'restricted' };
+
+/** The text with each of `keys` (whole keys: SHIP-3, not inside SHIP-30) replaced by `by`. */
+const unname = (text: string, keys: string[], by: string) =>
+  keys.reduce((t, key) => t.replace(new RegExp(`\\b${key.replace(/[^A-Za-z0-9]/g, '\\$&')}\\b`, 'g'), by), text);
+
+/**
+ * Reasons are stored per person, for every reader at once: a lead reading a person's entry must
+ * not learn which restricted bombs (routed to another department) are behind it. Their ids leave
+ * `bombIds` and their keys leave the messages; the person's load and counts stay, since they are
+ * what the lead is there to see.
+ */
+async function unnameUnreadable<T extends { reasons: IsolationReason[] }>(
+  db: DbOrTx,
+  viewer: Viewer,
+  entries: T[],
+): Promise<T[]> {
+  if (isManager(viewer)) return entries;
+  const hidden = await unreadableBombs(
+    db,
+    viewer,
+    entries.flatMap((e) => e.reasons.flatMap((r) => r.bombIds)),
+  );
+  if (hidden.size === 0) return entries;
+  return entries.map((e) => ({
+    ...e,
+    reasons: e.reasons.map((r) => {
+      const keys = r.bombIds.flatMap((id) => hidden.get(id) ?? []);
+      if (keys.length === 0) return r;
+      return {
+        ...r,
+        bombIds: r.bombIds.filter((id) => !hidden.has(id)),
+        message: unname(r.message, keys, UNNAMED[viewer.locale]),
+        ...(r.messages && {
+          messages: { ja: unname(r.messages.ja, keys, UNNAMED.ja), en: unname(r.messages.en, keys, UNNAMED.en) },
+        }),
+      };
+    }),
+  }));
+}
 
 /** The last entry's (score, person). */
 const IsolationCursorSchema = z.tuple([z.number(), cursorId]);
@@ -85,7 +127,7 @@ export async function listIsolation(
     .where(and(...where))
     .orderBy(desc(personIsolation.score), asc(personIsolation.personId))
     .limit(query.limit + 1);
-  const page = rows.slice(0, query.limit);
+  const page = await unnameUnreadable(db, viewer, rows.slice(0, query.limit));
   const last = page.at(-1);
   return {
     people: page.map((r) => ({
@@ -145,7 +187,7 @@ export async function getPersonIsolation(
     .innerJoin(people, eq(people.id, personIsolation.personId))
     .leftJoin(personIsolationReasons, eq(personIsolationReasons.personId, personIsolation.personId))
     .where(eq(personIsolation.personId, personId));
-  const entry: IsolationEntry = row
+  const stored: IsolationEntry = row
     ? toEntry(row, viewer.locale, now, row.fullReasons)
     : {
         personId,
@@ -157,6 +199,7 @@ export async function getPersonIsolation(
         reasons: localizeReasons([], viewer.locale),
         updatedAt: now.toISOString(),
       };
+  const [entry = stored] = await unnameUnreadable(db, viewer, [stored]);
   const firstDay = utcDay(new Date(now.getTime() - (HISTORY_DAYS - 1) * 86_400_000));
   const recent = await db
     .select({

@@ -2,6 +2,7 @@ import {
   CreateDepartmentSchema,
   CreatePersonSchema,
   CreateProductSchema,
+  DepartmentSavedSchema,
   DepartmentSchema,
   IdSchema,
   PersonSchema,
@@ -74,10 +75,10 @@ export async function adminRoutes(app: FastifyInstance, { deps }: { deps: Deps }
       schema: {
         tags: ['departments'],
         body: CreateDepartmentSchema,
-        response: { 201: z.object({ department: DepartmentSchema }) },
+        response: { 201: DepartmentSavedSchema },
       },
     },
-    async (request, reply) => reply.code(201).send({ department: await createDepartment(deps, request.body) }),
+    async (request, reply) => reply.code(201).send(await createDepartment(deps, request.body)),
   );
   r.patch(
     '/api/departments/:id',
@@ -87,10 +88,10 @@ export async function adminRoutes(app: FastifyInstance, { deps }: { deps: Deps }
         tags: ['departments'],
         params: Params,
         body: UpdateDepartmentSchema,
-        response: { 200: z.object({ department: DepartmentSchema }) },
+        response: { 200: DepartmentSavedSchema },
       },
     },
-    async (request) => ({ department: await updateDepartment(deps, { id: request.params.id, patch: request.body }) }),
+    async (request) => updateDepartment(deps, { id: request.params.id, patch: request.body }),
   );
 
   r.get(

@@ -51,7 +51,7 @@ export async function feedbackRoutes(app: FastifyInstance, { deps }: { deps: Dep
       },
     },
     async (request) =>
-      productFeedback(deps.db, request.params.id, request.query.days, deps.clock.now(), viewerOf(request).locale),
+      productFeedback(deps.db, viewerOf(request), request.params.id, request.query.days, deps.clock.now()),
   );
 
   r.get(
@@ -66,9 +66,10 @@ export async function feedbackRoutes(app: FastifyInstance, { deps }: { deps: Dep
       },
     },
     async (request, reply) => {
-      const locale = viewerOf(request).locale;
+      const viewer = viewerOf(request);
+      const locale = viewer.locale;
       const { days, table } = request.query;
-      const f = await productFeedback(deps.db, request.params.id, days, deps.clock.now(), locale);
+      const f = await productFeedback(deps.db, viewer, request.params.id, days, deps.clock.now());
       const rows =
         table === 'causes'
           ? f.causes.map((c) => [c.rootCause, c.category, c.count, c.previousCount, c.trend, c.bombKeys.join(' ')])
