@@ -109,6 +109,7 @@ const AGGREGATES: Row[] = [
 const NOT_AGGREGATES: Record<string, string> = {
   'GET /api/health': 'no data',
   'GET /api/me': 'the caller',
+  'GET /api/tokens': "the caller's own tokens (admins: anyone's), no bombs",
   'GET /api/people': 'the directory, no bombs',
   'GET /api/departments': 'the directory, no bombs',
   'GET /api/products': 'the directory, no bombs',
