@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { IdSchema, TimeSchema, textField } from './common.ts';
 import { CATEGORIES, ROOT_CAUSES, SEVERITIES, STATUSES } from './enums.ts';
-import { EventSchema } from './event.ts';
 
 export const BombSchema = z.object({
   id: IdSchema,
@@ -88,4 +87,3 @@ export const IfMatchHeadersSchema = z.looseObject({
     .regex(/^\s*(W\/)?"?\d{1,9}"?\s*$/, 'the bomb version, e.g. 7')
     .optional(),
 });
-export const CommentResponseSchema = z.object({ event: EventSchema });

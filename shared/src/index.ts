@@ -3,7 +3,7 @@ export * from './common.ts';
 export * from './department.ts';
 export * from './enums.ts';
 export * from './errors.ts';
-export * from './event.ts';
+export * from './events/index.ts';
 export * from './feedback.ts';
 export * from './isolation.ts';
 export * from './live.ts';

@@ -4,7 +4,7 @@ import type { DefuseEvent } from '@defuse/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type LiveSocket, listenOnPort0, openLive, type TestContext } from '../helpers/app.ts';
 import { hours } from '../helpers/clock.ts';
-import { createActor, createWorkspace, fileBomb } from '../helpers/factories.ts';
+import { createActor, createWorkspace, fileBomb, isolationChanged } from '../helpers/factories.ts';
 
 let ctx: TestContext;
 let ws: string;
@@ -101,15 +101,7 @@ describe('visibility', () => {
     const sockets = await Promise.all(names.map((n) => openLive(ws, { headers: w[n].headers })));
     await Promise.all(sockets.map((s) => s.waitForLive('hello')));
     const [event] = await runChange(ctx.deps, async (tx) => {
-      const written = await appendEvents(tx, [
-        {
-          type: 'person.isolation_changed',
-          personId: w.member.id,
-          actorId: null,
-          at: ctx.clock.now(),
-          data: { state: 'watch' },
-        },
-      ]);
+      const written = await appendEvents(tx, [isolationChanged(ctx.clock.now(), w.member.id)]);
       return { result: written, events: written };
     });
     if (!event) throw new Error('no event written');

@@ -19,7 +19,7 @@ export async function rerouteBomb(
     if (request.departmentId === ctx.bomb.departmentId) {
       throw invalidField('departmentId', 'The bomb is already with this department');
     }
-    return bounceOutcome(ctx, { kind: 'rerouted', wanted: request.departmentId, reason: request.reason, data: {} });
+    return bounceOutcome(ctx, { kind: 'rerouted', wanted: request.departmentId, reason: request.reason });
   });
   return bomb;
 }
