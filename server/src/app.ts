@@ -15,6 +15,7 @@ import { livePlugin, liveSocketError } from './plugins/live.ts';
 import { noNulPlugin } from './plugins/no-nul.ts';
 import { hasWebBuild, webPlugin } from './plugins/web.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { bombActionRoutes } from './routes/bomb-actions.ts';
 import { bombRoutes } from './routes/bombs.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -125,6 +126,7 @@ export async function buildApp(deps: Deps, options: BuildOptions): Promise<Fasti
   await app.register(isolationRoutes, { deps });
   await app.register(feedbackRoutes, { deps });
   await app.register(settingsRoutes, { deps });
+  await app.register(auditRoutes, { deps });
 
   if (spa && options.webRoot) await app.register(webPlugin, { root: options.webRoot });
   return app;

@@ -128,6 +128,32 @@ describe('visibility', () => {
   });
 });
 
+describe('admin events', () => {
+  it('reach admins only: not pms, leads or members', async () => {
+    const names = ['member', 'lead', 'pm', 'admin'] as const;
+    const sockets = await Promise.all(names.map((n) => openLive(ws, { headers: w[n].headers })));
+    await Promise.all(sockets.map((s) => s.waitForLive('hello')));
+    const res = await ctx.app.inject({
+      method: 'PUT',
+      url: '/api/settings/escalation',
+      headers: w.admin.headers,
+      payload: { bounceLimit: 4 },
+    });
+    expect(res.statusCode).toBe(200);
+    await fileMarker(sockets);
+    const got = sockets.map((s) =>
+      s.messages.some((m) => m.type === 'event' && m.event.type === 'admin.escalation_settings_updated'),
+    );
+    expect(Object.fromEntries(names.map((n, i) => [n, got[i]]))).toEqual({
+      member: false,
+      lead: false,
+      pm: false,
+      admin: true,
+    });
+    for (const s of sockets) s.close();
+  });
+});
+
 describe('while connected', () => {
   it('closes the socket when its session signs out', async () => {
     const actor = await createActor(ctx, 'member', { departmentIds: [w.departments.logistics] });

@@ -1,5 +1,12 @@
 import { bombs, departmentMembers, events } from '@defuse/drizzle';
-import type { Bomb, BombEventType, DefuseEvent, EventData, EventType } from '@defuse/shared';
+import {
+  type Bomb,
+  type BombEventType,
+  type DefuseEvent,
+  type EventData,
+  type EventType,
+  isAdminEventType,
+} from '@defuse/shared';
 import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/types.ts';
 import { canSeeEvent, type EventAudience } from '../live/visibility.ts';
@@ -161,6 +168,7 @@ export async function listEventsWithAudience(
   return rows.map((r) => ({
     event: toEvent(r.event),
     audience: {
+      adminOnly: isAdminEventType(r.event.type),
       bombId: r.event.bombId,
       personId: r.event.personId,
       bomb:

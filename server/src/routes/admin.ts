@@ -17,6 +17,7 @@ import { createDepartment, updateDepartment } from '../commands/departments.ts';
 import { createPerson, updatePerson } from '../commands/people.ts';
 import { createProduct, updateProduct } from '../commands/products.ts';
 import type { Deps } from '../deps.ts';
+import { viewerOf } from '../plugins/auth.ts';
 import { listDepartments, listProducts } from '../queries/departments.ts';
 import { listPeople } from '../queries/people.ts';
 
@@ -41,7 +42,8 @@ export async function adminRoutes(app: FastifyInstance, { deps }: { deps: Deps }
       config: admin,
       schema: { tags: ['people'], body: CreatePersonSchema, response: { 201: z.object({ person: PersonSchema }) } },
     },
-    async (request, reply) => reply.code(201).send({ person: await createPerson(deps, request.body) }),
+    async (request, reply) =>
+      reply.code(201).send({ person: await createPerson(deps, { actor: viewerOf(request), input: request.body }) }),
   );
   r.patch(
     '/api/people/:id',
@@ -54,7 +56,9 @@ export async function adminRoutes(app: FastifyInstance, { deps }: { deps: Deps }
         response: { 200: z.object({ person: PersonSchema }) },
       },
     },
-    async (request) => ({ person: await updatePerson(deps, { id: request.params.id, patch: request.body }) }),
+    async (request) => ({
+      person: await updatePerson(deps, { id: request.params.id, patch: request.body, admin: viewerOf(request) }),
+    }),
   );
 
   r.get(
@@ -75,7 +79,10 @@ export async function adminRoutes(app: FastifyInstance, { deps }: { deps: Deps }
         response: { 201: z.object({ department: DepartmentSchema }) },
       },
     },
-    async (request, reply) => reply.code(201).send({ department: await createDepartment(deps, request.body) }),
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send({ department: await createDepartment(deps, { actor: viewerOf(request), input: request.body }) }),
   );
   r.patch(
     '/api/departments/:id',
@@ -88,7 +95,13 @@ export async function adminRoutes(app: FastifyInstance, { deps }: { deps: Deps }
         response: { 200: z.object({ department: DepartmentSchema }) },
       },
     },
-    async (request) => ({ department: await updateDepartment(deps, { id: request.params.id, patch: request.body }) }),
+    async (request) => ({
+      department: await updateDepartment(deps, {
+        actor: viewerOf(request),
+        id: request.params.id,
+        patch: request.body,
+      }),
+    }),
   );
 
   r.get(
@@ -108,7 +121,8 @@ export async function adminRoutes(app: FastifyInstance, { deps }: { deps: Deps }
         response: { 201: z.object({ product: ProductSchema }) },
       },
     },
-    async (request, reply) => reply.code(201).send({ product: await createProduct(deps, request.body) }),
+    async (request, reply) =>
+      reply.code(201).send({ product: await createProduct(deps, { actor: viewerOf(request), input: request.body }) }),
   );
   r.patch(
     '/api/products/:id',
@@ -121,6 +135,8 @@ export async function adminRoutes(app: FastifyInstance, { deps }: { deps: Deps }
         response: { 200: z.object({ product: ProductSchema }) },
       },
     },
-    async (request) => ({ product: await updateProduct(deps, { id: request.params.id, patch: request.body }) }),
+    async (request) => ({
+      product: await updateProduct(deps, { actor: viewerOf(request), id: request.params.id, patch: request.body }),
+    }),
   );
 }

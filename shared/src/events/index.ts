@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IdSchema, TimeSchema } from '../common.ts';
+import { ADMIN_EVENT_DATA } from './admin-events.ts';
 import { BOMB_EVENT_DATA } from './bomb-events.ts';
 import { PERSON_EVENT_DATA } from './person-events.ts';
 
@@ -8,13 +9,16 @@ import { PERSON_EVENT_DATA } from './person-events.ts';
  * here (in its section's file); the compiler then asks for its writer's payload and its renderer
  * on the board (describe-event's exhaustive switch).
  */
-export const EVENT_DATA = { ...BOMB_EVENT_DATA, ...PERSON_EVENT_DATA } as const;
+export const EVENT_DATA = { ...BOMB_EVENT_DATA, ...PERSON_EVENT_DATA, ...ADMIN_EVENT_DATA } as const;
 type EventDataSchemas = typeof EVENT_DATA;
 
 export type EventType = keyof EventDataSchemas;
 export const EVENT_TYPES = Object.keys(EVENT_DATA) as EventType[];
 export type BombEventType = keyof typeof BOMB_EVENT_DATA;
 export const isBombEventType = (type: string): type is BombEventType => Object.hasOwn(BOMB_EVENT_DATA, type);
+/** admin.* events: the audit trail, seen by admins only. */
+export type AdminEventType = keyof typeof ADMIN_EVENT_DATA;
+export const isAdminEventType = (type: string): type is AdminEventType => Object.hasOwn(ADMIN_EVENT_DATA, type);
 
 /** The `data` an event of type `T` carries. */
 export type EventData<T extends EventType> = z.infer<EventDataSchemas[T]>;
@@ -42,6 +46,8 @@ export type DefuseEvent = z.infer<typeof EventSchema>;
 /** The event of type `T`, narrowed: what `switch (event.type)` gives in each case. */
 export type EventOf<T extends EventType> = Extract<DefuseEvent, { type: T }>;
 export const isBombEvent = (event: DefuseEvent): event is EventOf<BombEventType> => isBombEventType(event.type);
+export const isAdminEvent = (event: DefuseEvent): event is EventOf<AdminEventType> => isAdminEventType(event.type);
+export type AdminEvent = EventOf<AdminEventType>;
 
 export const EventsQuerySchema = z.strictObject({
   after: z.coerce.number().int().min(0).default(0),
@@ -49,3 +55,5 @@ export const EventsQuerySchema = z.strictObject({
 });
 export const EventsResponseSchema = z.object({ events: z.array(EventSchema), lastSeq: z.number().int() });
 export const CommentResponseSchema = z.object({ event: EventSchema });
+export const AuditQuerySchema = EventsQuerySchema;
+export * from './admin-events.ts';

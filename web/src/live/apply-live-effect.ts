@@ -1,4 +1,4 @@
-import { BombSchema, isBombEvent } from '@defuse/shared';
+import { BombSchema, isAdminEvent, isBombEvent } from '@defuse/shared';
 import type { QueryClient } from '@tanstack/react-query';
 import { applyBombToCaches } from '../api/bomb-cache.ts';
 import { adminKeys, bombKeys, feedbackKeys, isolationKeys } from '../api/keys.ts';
@@ -29,6 +29,11 @@ export function createLiveEffectApplier(queryClient: QueryClient): (effect: Live
     }
     if (effect.type !== 'apply') return;
     const { event } = effect;
+    // Only admins receive these: the trail they are reading grows.
+    if (isAdminEvent(event)) {
+      void queryClient.invalidateQueries({ queryKey: adminKeys.audit });
+      return;
+    }
     if (!isBombEvent(event)) {
       void queryClient.invalidateQueries({ queryKey: isolationKeys.all });
       return;

@@ -1,6 +1,7 @@
-import type { DefuseEvent } from '@defuse/shared';
+import { type DefuseEvent, isAdminEvent } from '@defuse/shared';
 import type { Names } from '../../api/directory.ts';
 import type { Translate } from '../../i18n/i18n.tsx';
+import { describeAudit } from '../admin/describe-audit.ts';
 
 /**
  * One readable line per event, narrowed on its type. A new event type does not compile until it
@@ -41,6 +42,7 @@ export function describeEvent(event: DefuseEvent, names: Names, t: Translate): s
     case 'person.buddy_assigned':
       return t(`event.${event.type}`);
     default:
+      if (isAdminEvent(event)) return t('event.admin', { actor, what: describeAudit(event, names, t) });
       return event satisfies never;
   }
 }
