@@ -160,6 +160,8 @@ export const events = pgTable(
     index('events_bomb').on(t.bombId, t.seq),
     index('events_person').on(t.personId, t.seq),
     index('events_actor_at').on(t.actorId, t.at),
+    // The audit trail (admin.* events) pages by seq among few rows in a large log.
+    index('events_admin').on(t.seq).where(sql`${t.type} like 'admin.%'`),
   ],
 );
 

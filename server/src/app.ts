@@ -17,6 +17,7 @@ import { queryEncodingPlugin } from './plugins/query-encoding.ts';
 import { upgradesPlugin } from './plugins/upgrades.ts';
 import { hasWebBuild, webPlugin } from './plugins/web.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { bombActionRoutes } from './routes/bomb-actions.ts';
 import { bombRoutes } from './routes/bombs.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -133,6 +134,7 @@ export async function buildApp(deps: Deps, options: BuildOptions): Promise<Fasti
   await app.register(isolationRoutes, { deps });
   await app.register(feedbackRoutes, { deps });
   await app.register(settingsRoutes, { deps });
+  await app.register(auditRoutes, { deps });
 
   if (spa && options.webRoot) await app.register(webPlugin, { root: options.webRoot });
   return app;

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { IdSchema, TimeSchema, text, textField } from './common.ts';
 import { CATEGORIES, ROOT_CAUSES, SEVERITIES, STATUSES } from './enums.ts';
-import { EventSchema } from './event.ts';
 
 export const BombSchema = z.object({
   id: IdSchema,
@@ -80,8 +79,6 @@ export type Transition = z.infer<typeof TransitionSchema>;
 export const BombResponseSchema = z.object({ bomb: BombSchema });
 /** GET /api/bombs: one keyset page; `nextCursor` is null on the last. */
 export const BombPageResponseSchema = z.object({ items: z.array(BombSchema), nextCursor: z.string().nullable() });
-/** GET /api/bombs/:id: the bomb and its timeline, oldest event first. */
-export const BombDetailResponseSchema = BombResponseSchema.extend({ events: z.array(EventSchema) });
 
 /** Optional `If-Match: <version>` on any bomb action: the change applies only to that version. */
 export const IfMatchHeadersSchema = z.looseObject({
@@ -91,4 +88,3 @@ export const IfMatchHeadersSchema = z.looseObject({
     .regex(/^\s*(W\/)?"?\d{1,9}"?\s*$/, 'the bomb version, e.g. 7')
     .optional(),
 });
-export const CommentResponseSchema = z.object({ event: EventSchema });

@@ -16,7 +16,7 @@
  *
  * The logic is the pure `liveStep(state, input)`; `createLiveClient` only runs its effects.
  */
-import type { DefuseEvent } from './event.ts';
+import type { DefuseEvent } from './events/index.ts';
 import { LIVE_CLOSE, type ServerMessage, ServerMessageSchema } from './live.ts';
 
 /** `connecting` first time; `open` once the server said hello; `reconnecting` after a drop; `closed` for good. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EventSchema } from './event.ts';
+import { EventSchema } from './events/index.ts';
 
 /** Bumped on any incompatible change to the messages below. */
 export const LIVE_PROTOCOL_VERSION = 1;

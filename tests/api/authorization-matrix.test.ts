@@ -195,6 +195,8 @@ const MATRIX: Row[] = [
     allowed: ['lead', 'admin'],
     request: (f) => ({ method: 'PUT', url: `/api/departments/${f.productionId}/policy`, payload: DEFAULT_POLICY }),
   },
+  { route: 'GET /api/audit', allowed: adminOnly, request: () => ({ method: 'GET', url: '/api/audit' }) },
+  { route: 'GET /api/audit.csv', allowed: adminOnly, request: () => ({ method: 'GET', url: '/api/audit.csv' }) },
   {
     route: 'GET /api/webhooks/deliveries',
     allowed: adminOnly,

@@ -10,6 +10,7 @@ import {
 } from '@defuse/shared';
 import { count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataOf } from '../helpers/actions.ts';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
 import { hours } from '../helpers/clock.ts';
 import { bombInput, createProduct, createWorkspace, fileBomb } from '../helpers/factories.ts';
@@ -49,9 +50,9 @@ describe('filing a bomb', () => {
     const { bomb: stored, events: timeline } = bodyOf(detail, BombDetailResponseSchema);
     // filing answers the row it wrote without reading it back: it must be the row stored
     expect(stored).toEqual(bomb);
-    expect(timeline[0]?.data.bomb).toEqual(bomb);
     expect(timeline.map((e) => e.type)).toEqual(['bomb.filed', 'bomb.routed']);
-    expect(timeline[1]?.data.departmentId).toBe(ws.departments.logistics);
+    expect(dataOf(timeline[0], 'bomb.filed').bomb).toEqual(bomb);
+    expect(dataOf(timeline[1], 'bomb.routed').departmentId).toBe(ws.departments.logistics);
     expect(timeline[0]?.seq).toBeLessThan(timeline[1]?.seq ?? 0);
   });
 

@@ -4,7 +4,7 @@ import { escalateDue } from '@defuse/server/commands/escalate-due';
 import { openPostgres } from '@defuse/server/db/open';
 import type { Deps } from '@defuse/server/deps';
 import { SCHEDULER_TASKS, schedulerPlugin } from '@defuse/server/plugins/scheduler';
-import type { Bomb, DefuseEvent } from '@defuse/shared';
+import type { Bomb, EventData } from '@defuse/shared';
 import { and, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { act, advance, getBomb, must } from '../helpers/actions.ts';
@@ -41,13 +41,13 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-async function escalations(bombId?: string): Promise<DefuseEvent['data'][]> {
+async function escalations(bombId?: string): Promise<EventData<'bomb.escalated'>[]> {
   const rows = await ctx.deps.db
     .select()
     .from(events)
     .where(and(eq(events.type, 'bomb.escalated'), bombId ? eq(events.bombId, bombId) : undefined))
     .orderBy(events.seq);
-  return rows.map((r) => r.data);
+  return rows.map((r) => r.data as EventData<'bomb.escalated'>);
 }
 
 const untilDue = (iso: string | null) => (Date.parse(iso ?? '') - ctx.clock.now().getTime()) / 1000;

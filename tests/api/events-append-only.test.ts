@@ -3,7 +3,7 @@ import { appendEvents } from '@defuse/server/queries/events';
 import { asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
-import { createWorkspace, fileBomb } from '../helpers/factories.ts';
+import { createWorkspace, fileBomb, isolationChanged } from '../helpers/factories.ts';
 
 let ctx: TestContext;
 
@@ -30,7 +30,7 @@ async function refusal(attempt: Promise<unknown>): Promise<string> {
   return 'no error';
 }
 
-const comment = () => ({ type: 'bomb.commented' as const, actorId: null, at: ctx.clock.now(), data: {} });
+const comment = () => isolationChanged(ctx.clock.now());
 const allEvents = () => ctx.deps.db.select().from(events).orderBy(asc(events.seq));
 
 describe('the event log (docs/security.md check 19)', () => {

@@ -2,7 +2,7 @@ import { bombs, ownershipSpans } from '@defuse/drizzle';
 import type { Bomb } from '@defuse/shared';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { act, advance, getBomb, must, timeline } from '../helpers/actions.ts';
+import { act, advance, dataOf, getBomb, must, timeline } from '../helpers/actions.ts';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
 import { hours } from '../helpers/clock.ts';
 import { type Actor, createActor, createWorkspace, fileBomb } from '../helpers/factories.ts';
@@ -277,7 +277,7 @@ describe('comments, helpers and activity columns', () => {
     const byFiler = await act(ctx, ws.field, bomb.id, 'comments', { body: 'まだ届いていません' });
     expect(byFiler.status).toBe(201);
     expect(byFiler.body.event).toMatchObject({ type: 'bomb.commented', data: { body: 'まだ届いていません' } });
-    expect(byFiler.body.event?.data.bomb).toMatchObject({ id: bomb.id });
+    expect(dataOf(byFiler.body.event, 'bomb.commented').bomb).toMatchObject({ id: bomb.id });
     let [row] = await ctx.deps.db.select().from(bombs).where(eq(bombs.id, bomb.id));
     expect(row?.lastOtherActionAt).toBeNull();
     await advance(ctx, 60);

@@ -5,7 +5,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
 import { usingPostgres } from '../helpers/db.ts';
-import { createWorkspace } from '../helpers/factories.ts';
+import { createWorkspace, isolationChanged } from '../helpers/factories.ts';
 import { bodyOf } from '../helpers/inject.ts';
 
 let ctx: TestContext;
@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const event = (n: number) => ({ type: 'bomb.commented' as const, actorId: null, at: ctx.clock.now(), data: { n } });
+const event = (n: number) => isolationChanged(ctx.clock.now(), null, n);
 
 describe('SettledSeq', () => {
   it('reads the oldest running transaction out of a snapshot', () => {

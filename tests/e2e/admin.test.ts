@@ -62,4 +62,29 @@ describe('admin', () => {
     expect(((await docs.json()) as { paths: Record<string, unknown> }).paths['/api/bombs']).toBeDefined();
     await context.close();
   });
+
+  it('lists the audit trail (who, what, when) in the board’s language, with the CSV to download', async () => {
+    const d = file.ws.departments;
+    await file.board.call(file.ws.admin, 'PUT', '/api/settings/escalation', { bounceLimit: 4 });
+    await file.board.call(file.ws.admin, 'PATCH', `/api/departments/${d.production}`, { name: 'Production East' });
+    const { page, context } = await file.board.open(file.ws.admin, DESK);
+    await page.goto(`${file.board.baseUrl}/admin?tab=audit`);
+    const rows = page.locator('[role="tabpanel"] tbody tr');
+    await rows.first().waitFor();
+    // Newest first: the department rename, then the escalation settings.
+    expect(await rows.nth(0).textContent()).toContain('部署「Production East」を変更しました (name)');
+    expect(await rows.nth(1).textContent()).toContain('エスカレーション設定を変更しました (bounceLimit)');
+    expect(await rows.nth(0).locator('td').nth(1).textContent()).toMatch(/^admin /);
+    const csv = await page.request.get(
+      `${file.board.baseUrl}${await page.getByRole('link', { name: 'CSV で書き出す' }).getAttribute('href')}`,
+    );
+    expect(csv.status()).toBe(200);
+    expect(await csv.text()).toContain('admin.department_updated');
+    await file.board.screenshot(page, 'admin-audit');
+
+    await page.getByRole('button', { name: /English/ }).click();
+    await page.getByRole('tab', { name: 'Audit trail' }).waitFor();
+    expect(await rows.nth(0).textContent()).toContain('Changed the department “Production East” (name)');
+    await context.close();
+  });
 });

@@ -1,5 +1,5 @@
 import { sessions } from '@defuse/drizzle';
-import { type Bomb, BombDetailResponseSchema, type DefuseEvent } from '@defuse/shared';
+import { type Bomb, BombDetailResponseSchema, type DefuseEvent, type EventData, type EventType } from '@defuse/shared';
 import type { TestContext } from './app.ts';
 import type { Actor } from './factories.ts';
 import { bodyOf } from './inject.ts';
@@ -62,4 +62,10 @@ export async function advance(ctx: Pick<TestContext, 'clock' | 'deps'>, seconds:
   ctx.clock.advance(seconds);
   const now = ctx.clock.now();
   await ctx.deps.db.update(sessions).set({ lastSeenAt: now, expiresAt: new Date(now.getTime() + 30 * 86_400_000) });
+}
+
+/** The data of `event`, which must be of `type`: narrows an event read back from the API. */
+export function dataOf<T extends EventType>(event: DefuseEvent | undefined, type: T): EventData<T> {
+  if (event?.type !== type) throw new Error(`expected a ${type} event, got ${event?.type}`);
+  return event.data as EventData<T>;
 }

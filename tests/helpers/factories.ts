@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { departmentMembers, departments, people, products, sessions } from '@defuse/drizzle';
 import { hashPassword } from '@defuse/server/auth/passwords';
 import { hashToken, newToken, SESSION_COOKIE } from '@defuse/server/auth/tokens';
+import type { NewEvent } from '@defuse/server/queries/events';
 import { type Bomb, BombResponseSchema, type Category, type Person, type Role, type Severity } from '@defuse/shared';
 import { TEST_ORIGIN, type TestContext } from './app.ts';
 import { bodyOf } from './inject.ts';
@@ -132,3 +133,16 @@ export async function fileBomb(
 }
 
 export type { Person };
+
+/** A complete person.isolation_changed event, for tests that write some event directly. */
+export const isolationChanged = (
+  at: Date,
+  personId: string | null = null,
+  score = 40,
+): NewEvent<'person.isolation_changed'> => ({
+  type: 'person.isolation_changed',
+  personId,
+  actorId: null,
+  at,
+  data: { state: 'watch', previousState: 'ok', score, reasons: [] },
+});

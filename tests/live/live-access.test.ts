@@ -4,7 +4,7 @@ import { EventsResponseSchema, TokenCreatedSchema } from '@defuse/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type LiveSocket, listenOnPort0, openLive, type TestContext } from '../helpers/app.ts';
 import { hours } from '../helpers/clock.ts';
-import { createActor, createWorkspace, fileBomb } from '../helpers/factories.ts';
+import { createActor, createWorkspace, fileBomb, isolationChanged } from '../helpers/factories.ts';
 import { bodyOf } from '../helpers/inject.ts';
 
 let ctx: TestContext;
@@ -102,15 +102,7 @@ describe('visibility', () => {
     const sockets = await Promise.all(names.map((n) => openLive(ws, { headers: w[n].headers })));
     await Promise.all(sockets.map((s) => s.waitForLive('hello')));
     const [event] = await runChange(ctx.deps, async (tx) => {
-      const written = await appendEvents(tx, [
-        {
-          type: 'person.isolation_changed',
-          personId: w.member.id,
-          actorId: null,
-          at: ctx.clock.now(),
-          data: { state: 'watch' },
-        },
-      ]);
+      const written = await appendEvents(tx, [isolationChanged(ctx.clock.now(), w.member.id)]);
       return { result: written, events: written };
     });
     if (!event) throw new Error('no event written');
@@ -133,6 +125,32 @@ describe('visibility', () => {
     };
     expect(await seen(w.lead.headers)).toBe(1);
     expect(await seen(w.docsMember.headers)).toBe(0);
+    for (const s of sockets) s.close();
+  });
+});
+
+describe('admin events', () => {
+  it('reach admins only: not pms, leads or members', async () => {
+    const names = ['member', 'lead', 'pm', 'admin'] as const;
+    const sockets = await Promise.all(names.map((n) => openLive(ws, { headers: w[n].headers })));
+    await Promise.all(sockets.map((s) => s.waitForLive('hello')));
+    const res = await ctx.app.inject({
+      method: 'PUT',
+      url: '/api/settings/escalation',
+      headers: w.admin.headers,
+      payload: { bounceLimit: 4 },
+    });
+    expect(res.statusCode).toBe(200);
+    await fileMarker(sockets);
+    const got = sockets.map((s) =>
+      s.messages.some((m) => m.type === 'event' && m.event.type === 'admin.escalation_settings_updated'),
+    );
+    expect(Object.fromEntries(names.map((n, i) => [n, got[i]]))).toEqual({
+      member: false,
+      lead: false,
+      pm: false,
+      admin: true,
+    });
     for (const s of sockets) s.close();
   });
 });

@@ -4,14 +4,14 @@ import { openPostgres } from '@defuse/server/db/open';
 import type { Deps } from '@defuse/server/deps';
 import { LocalSignal } from '@defuse/server/live/local-signal';
 import { PgSignal } from '@defuse/server/live/pg-signal';
-import { appendEvents, type NewEvent } from '@defuse/server/queries/events';
+import { appendEvents } from '@defuse/server/queries/events';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LiveSocket, listenOnPort0, openLive, testConfig, until } from '../helpers/app.ts';
 import { manualClock } from '../helpers/clock.ts';
 import { freshDatabase, usingPostgres } from '../helpers/db.ts';
-import { createActor, createWorkspace, fileBomb } from '../helpers/factories.ts';
+import { createActor, createWorkspace, fileBomb, isolationChanged } from '../helpers/factories.ts';
 
 /**
  * Several server instances sharing one PostgreSQL, signalling through LISTEN/NOTIFY. This needs
@@ -119,13 +119,7 @@ describe.runIf(usingPostgres())('two instances on one PostgreSQL', () => {
   it('holds back a later seq while an earlier one is uncommitted, then delivers both in order', async () => {
     const live = await openLive(b.ws, { headers: w.pm.headers });
     await live.waitForLive('hello');
-    const note = (): NewEvent => ({
-      type: 'person.isolation_changed',
-      personId: w.field.id,
-      actorId: null,
-      at: clock.now(),
-      data: {},
-    });
+    const note = () => isolationChanged(clock.now(), w.field.id);
     let release = () => {};
     const held = new Promise<void>((resolve) => {
       release = resolve;

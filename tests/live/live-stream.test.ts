@@ -1,6 +1,7 @@
 import { events } from '@defuse/drizzle';
 import { asc } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataOf } from '../helpers/actions.ts';
 import { createTestContext, listenOnPort0, openLive, type TestContext } from '../helpers/app.ts';
 import { createWorkspace, fileBomb } from '../helpers/factories.ts';
 
@@ -30,7 +31,7 @@ describe('GET /api/live', () => {
     const bomb = await fileBomb(ctx, w.field, { title: 'Live one' });
     const filed = await live.waitForLive('event', (m) => m.event.type === 'bomb.filed');
     expect(filed.event.bombId).toBe(bomb.id);
-    expect((filed.event.data.bomb as { title: string }).title).toBe('Live one');
+    expect(dataOf(filed.event, 'bomb.filed').bomb.title).toBe('Live one');
     await live.waitForLive('event', (m) => m.event.type === 'bomb.routed' && m.event.bombId === bomb.id);
     expect(live.seqs().every((s) => s > before)).toBe(true);
     live.close();

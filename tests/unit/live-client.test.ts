@@ -17,12 +17,12 @@ import { describe, expect, it } from 'vitest';
 
 const event = (seq: number): DefuseEvent => ({
   seq,
-  type: 'bomb.filed',
-  bombId: '00000000-0000-4000-8000-000000000001',
-  personId: null,
+  type: 'person.isolation_changed',
+  bombId: null,
+  personId: '00000000-0000-4000-8000-000000000001',
   actorId: null,
   at: '2026-03-02T09:00:00.000Z',
-  data: {},
+  data: { state: 'watch', previousState: 'ok', score: 40, reasons: [] },
 });
 const msg = (message: ServerMessage) => ({ type: 'message' as const, message });
 const hello = (lastSeq: number) => msg({ type: 'hello', lastSeq, protocol: 1 });

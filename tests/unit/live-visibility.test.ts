@@ -14,6 +14,7 @@ const viewer = (id: string, role: Viewer['role'], departmentIds: string[] = [], 
 });
 
 const bombEvent = (restricted: boolean): EventAudience => ({
+  adminOnly: false,
   bombId: 'b1',
   personId: null,
   bomb: { restricted, filedById: 'filer', assigneeId: 'assignee', departmentId: DEPT, helperIds: ['helper'] },
@@ -49,11 +50,18 @@ describe('canSeeEvent', () => {
   });
 
   it('shows person events to the person, managers and leads of the person’s departments', () => {
-    const e: EventAudience = { bombId: null, personId: 'p', bomb: null, personDepartmentIds: [DEPT] };
+    const e: EventAudience = { adminOnly: false, bombId: null, personId: 'p', bomb: null, personDepartmentIds: [DEPT] };
     expect(canSeeEvent(viewer('p', 'member', [DEPT]), e)).toBe(true);
     expect(canSeeEvent(viewer('pm', 'pm'), e)).toBe(true);
     expect(canSeeEvent(viewer('lead', 'lead', [DEPT], [DEPT]), e)).toBe(true);
     expect(canSeeEvent(viewer('colleague', 'member', [DEPT]), e)).toBe(false);
     expect(canSeeEvent(viewer('lead2', 'lead', [OTHER_DEPT], [OTHER_DEPT]), e)).toBe(false);
+  });
+
+  it('shows admin events (the audit trail) to admins only, not to pms', () => {
+    const e: EventAudience = { adminOnly: true, bombId: null, personId: null, bomb: null, personDepartmentIds: null };
+    expect(canSeeEvent(viewer('admin', 'admin'), e)).toBe(true);
+    expect(canSeeEvent(viewer('pm', 'pm'), e)).toBe(false);
+    expect(canSeeEvent(viewer('lead', 'lead', [DEPT], [DEPT]), e)).toBe(false);
   });
 });

@@ -11,12 +11,12 @@ import {
 
 const event = (seq: number): DefuseEvent => ({
   seq,
-  type: 'bomb.commented',
+  type: 'person.isolation_changed',
   bombId: null,
-  personId: null,
+  personId: '00000000-0000-4000-8000-000000000001',
   actorId: null,
-  at: '2026-01-01T00:00:00.000Z',
-  data: {},
+  at: '2026-03-02T09:00:00.000Z',
+  data: { state: 'watch', previousState: 'ok', score: 40, reasons: [] },
 });
 
 function run(inputs: LiveInput[], start: LiveState = initialLiveState()) {

@@ -3,7 +3,6 @@ import {
   type Bomb,
   type BombAction,
   type DefuseEvent,
-  type EventType,
   judgeAction,
   type Policy,
   type Standing,
@@ -19,7 +18,7 @@ import { DomainError, forbidden, notFound } from '../errors.ts';
 import { type BombRow, toBomb } from '../queries/bomb-row.ts';
 import { lockVisibleBomb } from '../queries/bombs.ts';
 import { cancelEscalations, scheduleEscalations } from '../queries/escalation-jobs.ts';
-import { appendEvents } from '../queries/events.ts';
+import { appendEvents, type BombEventDraft, bombEvent } from '../queries/events.ts';
 import { addPausedSeconds, endSpan, markSpanClaimed, openSpan, type SpanEnd } from '../queries/ownership-spans.ts';
 import { getPolicy } from '../queries/settings.ts';
 import { enqueueWebhooks } from '../queries/webhooks.ts';
@@ -38,7 +37,7 @@ export interface ActionContext {
 
 export interface Outcome {
   set: BombPatch;
-  events: { type: EventType; data: Record<string, unknown>; notify?: string }[];
+  events: BombEventDraft[];
   /** How the current department's ownership ends when the bomb leaves it. */
   spanEnd?: SpanEnd;
 }
@@ -118,13 +117,7 @@ export async function changeBomb(
     const bomb = toBomb(after);
     const events = await appendEvents(
       tx,
-      outcome.events.map((e) => ({
-        type: e.type,
-        bombId: after.id,
-        actorId: viewer.id,
-        at: now,
-        data: { ...e.data, bomb },
-      })),
+      outcome.events.map((e) => bombEvent(e, bomb, { actorId: viewer.id, at: now })),
     );
     await enqueueWebhooks(
       tx,

@@ -1,8 +1,9 @@
-import type { EventType, Verdict } from '@defuse/shared';
+import type { Verdict } from '@defuse/shared';
 import { claimDeadline } from '../domain/deadlines.ts';
 import { type DisputeReason, disputeText } from '../domain/notifications.ts';
 import { DomainError, invalidField } from '../errors.ts';
 import { getEscalationSettings } from '../queries/escalation-settings.ts';
+import type { BombEventDraft } from '../queries/events.ts';
 import { departmentsThatPassedOn } from '../queries/ownership-spans.ts';
 import { getRoutingContext } from '../queries/settings.ts';
 import type { ActionContext, Outcome } from './bomb-change.ts';
@@ -26,7 +27,7 @@ export function disputeEvent(
   bomb: { key: string; title: string },
   reason: DisputeReason,
   bounces: number,
-): Outcome['events'][number] {
+): BombEventDraft {
   return { type: 'bomb.disputed', data: { reason, bounces, target: 'pm' }, notify: disputeText(bomb, reason) };
 }
 
@@ -39,12 +40,7 @@ export async function bounceOutcome(
   ctx: ActionContext,
   /** The shared rule's verdict on the decline or reroute (verdictOn): a status it may not leave is refused here, after the input's checks. */
   verdict: Verdict,
-  {
-    kind,
-    wanted,
-    reason,
-    data,
-  }: { kind: 'declined' | 'rerouted'; wanted: string | null; reason: string; data: Record<string, unknown> },
+  { kind, wanted, reason }: { kind: 'declined' | 'rerouted'; wanted: string | null; reason: string },
 ): Promise<Outcome> {
   const { tx, bomb, standing, now } = ctx;
   const path = kind === 'declined' ? 'suggestedDepartmentId' : 'departmentId';
@@ -69,7 +65,19 @@ export async function bounceOutcome(
   const settles = kind === 'rerouted' && standing.manager;
   const dispute = settles ? null : await disputeOf(ctx, to, bounces);
   const policy = routing.policyOf(to);
-  const type: EventType = kind === 'declined' ? 'bomb.declined' : 'bomb.rerouted';
+  const bounce = {
+    reason,
+    fromDepartmentId: bomb.departmentId,
+    toDepartmentId: to,
+    fallbackReason,
+    bounces,
+    ...(settles && bomb.disputed && { disputeSettled: true as const }),
+  };
+  // A decline names the department the decliner suggested (the one wanted), if any.
+  const moved: BombEventDraft =
+    kind === 'declined'
+      ? { type: 'bomb.declined', data: { ...bounce, suggestedDepartmentId: wanted } }
+      : { type: 'bomb.rerouted', data: bounce };
   return {
     set: {
       departmentId: to,
@@ -83,21 +91,7 @@ export async function bounceOutcome(
       bounces,
       disputed: settles ? false : bomb.disputed || dispute !== null,
     },
-    events: [
-      {
-        type,
-        data: {
-          ...data,
-          reason,
-          fromDepartmentId: bomb.departmentId,
-          toDepartmentId: to,
-          fallbackReason,
-          bounces,
-          ...(settles && bomb.disputed && { disputeSettled: true }),
-        },
-      },
-      ...(dispute ? [disputeEvent(bomb, dispute, bounces)] : []),
-    ],
+    events: [moved, ...(dispute ? [disputeEvent(bomb, dispute, bounces)] : [])],
     spanEnd: kind,
   };
 }

@@ -30,7 +30,6 @@ export async function declineBomb(
       kind: 'declined',
       wanted: suggested,
       reason: request.reason,
-      data: { suggestedDepartmentId: suggested },
     });
   });
   return bomb;

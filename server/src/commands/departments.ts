@@ -4,9 +4,13 @@ import type { CreateDepartment, DepartmentSaved, UpdateDepartment } from '@defus
 import { eq, inArray } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../db/types.ts';
 import type { Deps } from '../deps.ts';
+import { fieldChanges } from '../domain/changes.ts';
 import { DomainError, invalidField, notFound } from '../errors.ts';
 import { REFUSE_PRIVATE, targetProblem } from '../outbound/target-guard.ts';
+import { appendAdminEvent, toAuditDepartment } from '../queries/audit.ts';
 import { getDepartment } from '../queries/departments.ts';
+import type { Viewer } from '../viewer.ts';
+import { runChange } from './run-change.ts';
 
 /**
  * A webhook URL being set: refused when it aims inward (a literal private address, a local name;
@@ -57,32 +61,37 @@ async function replaceMembers(tx: Tx, departmentId: string, leadIds: string[], m
 
 export async function createDepartment(
   deps: Pick<Deps, 'db' | 'clock' | 'signal' | 'outbound'>,
-  input: CreateDepartment,
+  { actor, input }: { actor: Viewer; input: CreateDepartment },
 ): Promise<DepartmentSaved> {
-  const { db, clock, signal } = deps;
+  const { clock, signal } = deps;
   const webhook = webhookChange(input.webhookUrl, deps);
-  const { id, affected } = await db.transaction(async (tx) => {
+  const { department, affected } = await runChange(deps, async (tx) => {
     await assertSlugFree(tx, input.slug);
     const [row] = await tx
       .insert(departments)
       .values({ name: input.name, slug: input.slug, ...webhook, createdAt: clock.now() })
       .returning({ id: departments.id });
     if (!row) throw new Error('insert returned no row');
-    return { id: row.id, affected: await replaceMembers(tx, row.id, input.leadIds, input.memberIds) };
+    const affected = await replaceMembers(tx, row.id, input.leadIds, input.memberIds);
+    const department = await getDepartment(tx, row.id);
+    if (!department) throw new Error('department vanished');
+    const events = await appendAdminEvent(tx, actor, clock.now(), {
+      type: 'admin.department_created',
+      data: { departmentId: department.id, after: toAuditDepartment(department) },
+    });
+    return { result: { department, affected }, events };
   });
   for (const personId of affected) signal.personChanged?.(personId);
-  const department = await getDepartment(db, id);
-  if (!department) throw new Error('department vanished');
   return { department, ...(webhook.webhookSecret && { webhookSecret: webhook.webhookSecret }) };
 }
 
 export async function updateDepartment(
-  deps: Pick<Deps, 'db' | 'signal' | 'outbound'>,
-  { id, patch }: { id: string; patch: UpdateDepartment },
+  deps: Pick<Deps, 'db' | 'clock' | 'signal' | 'outbound'>,
+  { actor, id, patch }: { actor: Viewer; id: string; patch: UpdateDepartment },
 ): Promise<DepartmentSaved> {
-  const { db, signal } = deps;
+  const { clock, signal } = deps;
   const webhook = webhookChange(patch.webhookUrl, deps);
-  const affected = await db.transaction(async (tx) => {
+  const { department, affected } = await runChange(deps, async (tx) => {
     const current = await getDepartment(tx, id);
     if (!current) throw notFound('No such department');
     if (patch.slug) await assertSlugFree(tx, patch.slug, id);
@@ -92,11 +101,28 @@ export async function updateDepartment(
       ...webhook,
     };
     if (Object.keys(changes).length > 0) await tx.update(departments).set(changes).where(eq(departments.id, id));
-    if (patch.leadIds === undefined && patch.memberIds === undefined) return new Set<string>();
-    return replaceMembers(tx, id, patch.leadIds ?? current.leadIds, patch.memberIds ?? current.memberIds);
+    const affected =
+      patch.leadIds === undefined && patch.memberIds === undefined
+        ? new Set<string>()
+        : await replaceMembers(tx, id, patch.leadIds ?? current.leadIds, patch.memberIds ?? current.memberIds);
+    const department = await getDepartment(tx, id);
+    if (!department) throw notFound('No such department');
+    const change = fieldChanges(toAuditDepartment(current), toAuditDepartment(department));
+    // A new webhook URL on the same origin is still a change: named, never shown.
+    if (current.webhookUrl !== department.webhookUrl && !change.changed.includes('webhookOrigin')) {
+      change.changed.push('webhookOrigin');
+      change.before.webhookOrigin = toAuditDepartment(current).webhookOrigin;
+      change.after.webhookOrigin = toAuditDepartment(department).webhookOrigin;
+    }
+    const events =
+      change.changed.length > 0
+        ? await appendAdminEvent(tx, actor, clock.now(), {
+            type: 'admin.department_updated',
+            data: { departmentId: id, ...change },
+          })
+        : [];
+    return { result: { department, affected }, events };
   });
   for (const personId of affected) signal.personChanged?.(personId);
-  const department = await getDepartment(db, id);
-  if (!department) throw notFound('No such department');
   return { department, ...(webhook.webhookSecret && { webhookSecret: webhook.webhookSecret }) };
 }

@@ -75,8 +75,8 @@ async function escalateBatch(deps: Pick<Deps, 'db' | 'clock' | 'signal'>, limit:
         at: now,
         data: {
           tier: job.tier,
-          target: job.target,
-          reason: job.reason,
+          target: job.target as TierTarget,
+          reason: job.reason as EscalationReason,
           deadlineAt: job.deadlineAt.toISOString(),
           dueAt: job.dueAt.toISOString(),
           bomb: toBomb(bomb),

@@ -13,7 +13,7 @@ import { routeBomb } from '../domain/routing.ts';
 import { invalidField } from '../errors.ts';
 import { type BombRow, toBomb } from '../queries/bomb-row.ts';
 import { escalationsInsert } from '../queries/escalation-jobs.ts';
-import { eventsInsert, type NewEvent } from '../queries/events.ts';
+import { eventsInsert, type NewEvent, writtenEvent } from '../queries/events.ts';
 import { type NewSpan, spansInsert } from '../queries/ownership-spans.ts';
 import { type RoutingContext, routingContextAt } from '../queries/settings.ts';
 import type { Viewer } from '../viewer.ts';
@@ -211,7 +211,7 @@ async function planFiling(
               fallbackReason: routing.fallbackReason,
               skippedDepartmentId: routing.skippedDepartmentId,
               assigneeId: routing.assigneeId,
-              ...(routing.assigneeId && !assigneeId && { assigneeSkipped: true }),
+              ...(routing.assigneeId && !assigneeId && { assigneeSkipped: true as const }),
             },
           },
         ]
@@ -223,7 +223,7 @@ async function planFiling(
             bombId: row.id,
             actorId: null,
             at: now,
-            data: { bomb, assigneeId, onBehalf: true, ruleIndex: routing?.ruleIndex ?? null },
+            data: { bomb, assigneeId, onBehalf: true as const, ruleIndex: routing?.ruleIndex ?? null },
           },
         ]
       : []),
@@ -311,17 +311,7 @@ async function writePlanned(tx: Tx, planned: Planned[]): Promise<DefuseEvent[]> 
     }
     return row.seq;
   };
-  return events
-    .map((e, i) => ({
-      seq: seq(e, i),
-      type: e.type,
-      bombId: e.bombId,
-      personId: e.personId,
-      actorId: e.actorId,
-      at: e.at.toISOString(),
-      data: e.data,
-    }))
-    .sort((a, b) => a.seq - b.seq);
+  return events.map((e, i) => writtenEvent(e, seq(e, i))).sort((a, b) => a.seq - b.seq);
 }
 
 const WRITES = new BuiltStatements();

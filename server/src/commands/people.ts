@@ -4,8 +4,12 @@ import { and, eq, inArray, isNull, ne, notInArray } from 'drizzle-orm';
 import { hashPassword } from '../auth/passwords.ts';
 import type { DbOrTx } from '../db/types.ts';
 import type { Deps } from '../deps.ts';
+import { fieldChanges } from '../domain/changes.ts';
 import { DomainError, invalidField, notFound } from '../errors.ts';
+import { appendAdminEvent, toAuditPerson } from '../queries/audit.ts';
 import { getPerson } from '../queries/people.ts';
+import type { Viewer } from '../viewer.ts';
+import { runChange } from './run-change.ts';
 
 async function assertDepartmentsExist(db: DbOrTx, ids: string[], path: string) {
   if (ids.length === 0) return;
@@ -21,9 +25,13 @@ async function assertEmailFree(db: DbOrTx, email: string, exceptId?: string) {
     throw new DomainError('conflict', 'Email already in use', [{ path: 'email', message: 'Email already in use' }]);
 }
 
-export async function createPerson({ db, clock }: Pick<Deps, 'db' | 'clock'>, input: CreatePerson): Promise<Person> {
+export async function createPerson(
+  deps: Pick<Deps, 'db' | 'clock' | 'signal'>,
+  { actor, input }: { actor: Viewer; input: CreatePerson },
+): Promise<Person> {
+  const { clock } = deps;
   const passwordHash = await hashPassword(input.password);
-  const id = await db.transaction(async (tx) => {
+  return runChange(deps, async (tx) => {
     await assertEmailFree(tx, input.email);
     await assertDepartmentsExist(tx, input.departmentIds, 'departmentIds');
     const [row] = await tx
@@ -43,25 +51,36 @@ export async function createPerson({ db, clock }: Pick<Deps, 'db' | 'clock'>, in
         .insert(departmentMembers)
         .values([...new Set(input.departmentIds)].map((departmentId) => ({ departmentId, personId: row.id })));
     }
-    return row.id;
+    const person = await getPerson(tx, row.id);
+    if (!person) throw new Error('person vanished');
+    const events = await appendAdminEvent(tx, actor, clock.now(), {
+      type: 'admin.person_created',
+      data: { personId: person.id, after: toAuditPerson(person) },
+    });
+    return { result: person, events };
   });
-  const person = await getPerson(db, id);
-  if (!person) throw new Error('person vanished');
-  return person;
 }
 
 /**
- * Applies an admin's or the person's own change; every instance re-checks the person's sockets
- * after it. `bySessionId` is the session making the change: it survives its own person's new password.
+ * Applies an admin's change (`admin`: audited as admin.person_updated) or the person's own; every
+ * instance re-checks the person's sockets after it. `bySessionId` is the session making the change:
+ * it survives its own person's new password.
  */
 export async function updatePerson(
-  { db, clock, signal }: Pick<Deps, 'db' | 'clock' | 'signal'>,
-  { id, patch, bySessionId = null }: { id: string; patch: UpdatePerson; bySessionId?: string | null },
+  deps: Pick<Deps, 'db' | 'clock' | 'signal'>,
+  {
+    id,
+    patch,
+    admin,
+    bySessionId = null,
+  }: { id: string; patch: UpdatePerson; admin?: Viewer; bySessionId?: string | null },
 ): Promise<Person> {
+  const { clock, signal } = deps;
   const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
-  await db.transaction(async (tx) => {
+  const person = await runChange(deps, async (tx) => {
     const [existing] = await tx.select({ id: people.id }).from(people).where(eq(people.id, id)).for('update');
     if (!existing) throw notFound('No such person');
+    const before = await getPerson(tx, id);
     if (patch.email) await assertEmailFree(tx, patch.email, id);
     const changes = {
       ...(patch.name !== undefined && { name: patch.name }),
@@ -100,10 +119,19 @@ export async function updatePerson(
           .onConflictDoNothing();
       }
     }
+    const after = await getPerson(tx, id);
+    if (!before || !after) throw notFound('No such person');
+    const change = fieldChanges(toAuditPerson(before), toAuditPerson(after));
+    const audited = admin && (change.changed.length > 0 || passwordHash !== undefined);
+    const events = audited
+      ? await appendAdminEvent(tx, admin, clock.now(), {
+          type: 'admin.person_updated',
+          data: { personId: id, ...change, ...(passwordHash !== undefined && { passwordChanged: true as const }) },
+        })
+      : [];
+    return { result: after, events };
   });
   // Disabled or a new password: their sockets close; a new role or departments: what they see changes.
   signal.personChanged?.(id);
-  const person = await getPerson(db, id);
-  if (!person) throw notFound('No such person');
   return person;
 }

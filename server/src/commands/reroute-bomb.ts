@@ -24,7 +24,6 @@ export async function rerouteBomb(
       kind: 'rerouted',
       wanted: request.departmentId,
       reason: request.reason,
-      data: {},
     });
   });
   return bomb;

@@ -2,20 +2,25 @@ import { departmentMembers, departments, people } from '@defuse/drizzle';
 import type { RoutingTable } from '@defuse/shared';
 import { inArray } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
+import { changedFields } from '../domain/changes.ts';
 import { DomainError } from '../errors.ts';
-import { putSetting } from '../queries/settings.ts';
+import { appendAdminEvent } from '../queries/audit.ts';
+import { getRoutingTable, putSetting } from '../queries/settings.ts';
+import type { Viewer } from '../viewer.ts';
+import { runChange } from './run-change.ts';
 
 /**
  * Stores the routing table after checking every rule names a real department and, when it names
  * an assignee, a person who belongs to that department; a bad rule is a 400 naming it.
  */
 export async function putRoutingTable(
-  { db, clock }: Pick<Deps, 'db' | 'clock'>,
-  table: RoutingTable,
+  deps: Pick<Deps, 'db' | 'clock' | 'signal'>,
+  { actor, table }: { actor: Viewer; table: RoutingTable },
 ): Promise<RoutingTable> {
+  const now = deps.clock.now();
   const departmentIds = [...new Set([table.fallbackDepartmentId, ...table.rules.map((r) => r.departmentId)])];
   const personIds = [...new Set(table.rules.flatMap((r) => (r.assigneeId ? [r.assigneeId] : [])))];
-  return db.transaction(async (tx) => {
+  return runChange(deps, async (tx) => {
     const known = new Set(
       (await tx.select({ id: departments.id }).from(departments).where(inArray(departments.id, departmentIds))).map(
         (r) => r.id,
@@ -55,7 +60,12 @@ export async function putRoutingTable(
       }
     });
     if (fields.length > 0) throw new DomainError('validation_failed', 'The routing table names unknown things', fields);
-    await putSetting(tx, 'routing', table, clock.now());
-    return table;
+    const before = await getRoutingTable(tx);
+    await putSetting(tx, 'routing', table, now);
+    const events = await appendAdminEvent(tx, actor, now, {
+      type: 'admin.routing_updated',
+      data: { changed: changedFields(before, table), before, after: table },
+    });
+    return { result: table, events };
   });
 }

@@ -1,4 +1,4 @@
-import { type Bomb, permissionToMove, type Transition } from '@defuse/shared';
+import { type Bomb, type EventData, permissionToMove, type Transition } from '@defuse/shared';
 import type { Deps } from '../deps.ts';
 import { claimDeadline } from '../domain/deadlines.ts';
 import { shiftedDeadline } from '../domain/escalation.ts';
@@ -35,7 +35,8 @@ async function transitionOutcome(ctx: ActionContext, move: Move): Promise<Outcom
   if (to === 'resolved' && !move.rootCause) throw invalidField('rootCause', 'A resolved bomb needs a root cause');
 
   const note = move.note ? { note: move.note } : {};
-  const changed = (extra: Record<string, unknown> = {}) => ({
+  type Extra = Omit<EventData<'bomb.status_changed'>, 'bomb' | 'from' | 'to' | 'note'>;
+  const changed = (extra: Extra = {}) => ({
     type: 'bomb.status_changed' as const,
     data: { from, to, ...note, ...extra },
   });

@@ -6,6 +6,8 @@ import { isManager, type Viewer } from '../viewer.ts';
  * person events, the departments of the person the event is about.
  */
 export interface EventAudience {
+  /** admin.* events: the audit trail, for admins only (not pms). */
+  adminOnly: boolean;
   bombId: string | null;
   personId: string | null;
   bomb: {
@@ -22,8 +24,10 @@ export interface EventAudience {
  * Bomb events follow bomb visibility (queries/bombs.ts `visibleTo`): unrestricted bombs reach
  * everyone, restricted ones only the filer, assignee, helpers, routed department, pms and admins.
  * Person events reach the person, pms, admins and leads of one of the person's departments.
+ * Admin events (the audit trail) reach admins only.
  */
 export function canSeeEvent(viewer: Viewer, audience: EventAudience): boolean {
+  if (audience.adminOnly) return viewer.role === 'admin';
   if (isManager(viewer)) return true;
   if (audience.bombId !== null) {
     const bomb = audience.bomb;

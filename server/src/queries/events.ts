@@ -1,31 +1,76 @@
 import { bombs, departmentMembers, events } from '@defuse/drizzle';
-import type { DefuseEvent, EventType } from '@defuse/shared';
+import {
+  type Bomb,
+  type BombEventType,
+  type DefuseEvent,
+  type EventData,
+  type EventType,
+  isAdminEventType,
+} from '@defuse/shared';
 import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/types.ts';
 import { canSeeEvent, type EventAudience } from '../live/visibility.ts';
 import type { Viewer } from '../viewer.ts';
 
-export interface NewEvent {
-  type: EventType;
-  bombId?: string | null;
-  personId?: string | null;
-  actorId: string | null;
-  at: Date;
-  data: Record<string, unknown>;
-}
+/**
+ * An event to write, its `data` checked against its type's schema: `NewEvent` is the union over
+ * every type, so each element of a list is checked on its own; `NewEvent<'bomb.filed'>` is one.
+ */
+export type NewEvent<T extends EventType = EventType> = {
+  [K in T]: {
+    type: K;
+    bombId?: string | null;
+    personId?: string | null;
+    actorId: string | null;
+    at: Date;
+    data: EventData<K>;
+  };
+}[T];
 
 type EventRow = typeof events.$inferSelect;
 
+type WithoutBomb<T> = T extends unknown ? Omit<T, 'bomb'> : never;
+/** A bomb event as an action decides it, before the bomb after the change is known. */
+export type BombEventDraft = {
+  [K in BombEventType]: { type: K; data: WithoutBomb<EventData<K>>; notify?: string };
+}[BombEventType];
+
+/**
+ * The draft with the bomb after the change: every bomb event's data is its draft plus `bomb`
+ * (BOMB_EVENT_DATA), which the compiler cannot follow through the union, hence the one cast.
+ */
+export function bombEvent(
+  draft: BombEventDraft,
+  bomb: Bomb,
+  envelope: { actorId: string | null; at: Date },
+): NewEvent<BombEventType> {
+  return { type: draft.type, bombId: bomb.id, ...envelope, data: { ...draft.data, bomb } } as NewEvent<BombEventType>;
+}
+
+/** The event as answered, for a writer that has its seq without reading the row back (filing). */
+export function writtenEvent(e: NewEvent, seq: number): DefuseEvent {
+  return {
+    seq,
+    type: e.type,
+    bombId: e.bombId ?? null,
+    personId: e.personId ?? null,
+    actorId: e.actorId,
+    at: e.at.toISOString(),
+    data: e.data,
+  } as DefuseEvent;
+}
+
+/** Rows were written through NewEvent, so each row's data is its type's. */
 export function toEvent(row: EventRow): DefuseEvent {
   return {
     seq: row.seq,
-    type: row.type as EventType,
+    type: row.type,
     bombId: row.bombId,
     personId: row.personId,
     actorId: row.actorId,
     at: row.at.toISOString(),
     data: row.data,
-  };
+  } as DefuseEvent;
 }
 
 /**
@@ -123,6 +168,7 @@ export async function listEventsWithAudience(
   return rows.map((r) => ({
     event: toEvent(r.event),
     audience: {
+      adminOnly: isAdminEventType(r.event.type),
       bombId: r.event.bombId,
       personId: r.event.personId,
       bomb:

@@ -18,6 +18,7 @@ import { createDepartment, updateDepartment } from '../commands/departments.ts';
 import { createPerson, updatePerson } from '../commands/people.ts';
 import { createProduct, updateProduct } from '../commands/products.ts';
 import type { Deps } from '../deps.ts';
+import { viewerOf } from '../plugins/auth.ts';
 import { listDepartments, listProducts } from '../queries/departments.ts';
 import { listPeople } from '../queries/people.ts';
 
@@ -42,7 +43,8 @@ export async function adminRoutes(app: FastifyInstance, { deps }: { deps: Deps }
       config: admin,
       schema: { tags: ['people'], body: CreatePersonSchema, response: { 201: z.object({ person: PersonSchema }) } },
     },
-    async (request, reply) => reply.code(201).send({ person: await createPerson(deps, request.body) }),
+    async (request, reply) =>
+      reply.code(201).send({ person: await createPerson(deps, { actor: viewerOf(request), input: request.body }) }),
   );
   r.patch(
     '/api/people/:id',
@@ -56,7 +58,12 @@ export async function adminRoutes(app: FastifyInstance, { deps }: { deps: Deps }
       },
     },
     async (request) => ({
-      person: await updatePerson(deps, { id: request.params.id, patch: request.body, bySessionId: request.sessionId }),
+      person: await updatePerson(deps, {
+        id: request.params.id,
+        patch: request.body,
+        admin: viewerOf(request),
+        bySessionId: request.sessionId,
+      }),
     }),
   );
 
@@ -78,7 +85,8 @@ export async function adminRoutes(app: FastifyInstance, { deps }: { deps: Deps }
         response: { 201: DepartmentSavedSchema },
       },
     },
-    async (request, reply) => reply.code(201).send(await createDepartment(deps, request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await createDepartment(deps, { actor: viewerOf(request), input: request.body })),
   );
   r.patch(
     '/api/departments/:id',
@@ -91,7 +99,7 @@ export async function adminRoutes(app: FastifyInstance, { deps }: { deps: Deps }
         response: { 200: DepartmentSavedSchema },
       },
     },
-    async (request) => updateDepartment(deps, { id: request.params.id, patch: request.body }),
+    async (request) => updateDepartment(deps, { actor: viewerOf(request), id: request.params.id, patch: request.body }),
   );
 
   r.get(
@@ -111,7 +119,8 @@ export async function adminRoutes(app: FastifyInstance, { deps }: { deps: Deps }
         response: { 201: z.object({ product: ProductSchema }) },
       },
     },
-    async (request, reply) => reply.code(201).send({ product: await createProduct(deps, request.body) }),
+    async (request, reply) =>
+      reply.code(201).send({ product: await createProduct(deps, { actor: viewerOf(request), input: request.body }) }),
   );
   r.patch(
     '/api/products/:id',
@@ -124,6 +133,8 @@ export async function adminRoutes(app: FastifyInstance, { deps }: { deps: Deps }
         response: { 200: z.object({ product: ProductSchema }) },
       },
     },
-    async (request) => ({ product: await updateProduct(deps, { id: request.params.id, patch: request.body }) }),
+    async (request) => ({
+      product: await updateProduct(deps, { actor: viewerOf(request), id: request.params.id, patch: request.body }),
+    }),
   );
 }

@@ -5,6 +5,7 @@ import { setEscalationSettings } from '../commands/policy.ts';
 import { putRoutingTable } from '../commands/routing.ts';
 import type { Deps } from '../deps.ts';
 import { notFound } from '../errors.ts';
+import { viewerOf } from '../plugins/auth.ts';
 import { getEscalationSettings } from '../queries/escalation-settings.ts';
 import { getRoutingTable } from '../queries/settings.ts';
 
@@ -30,7 +31,7 @@ export async function routingRoutes(app: FastifyInstance, { deps }: { deps: Deps
       bodyLimit: 256 * 1024,
       schema: { tags: ['routing'], body: RoutingTableSchema, response: { 200: RoutingTableSchema } },
     },
-    async (request) => putRoutingTable(deps, request.body),
+    async (request) => putRoutingTable(deps, { actor: viewerOf(request), table: request.body }),
   );
 
   r.get(
@@ -44,6 +45,6 @@ export async function routingRoutes(app: FastifyInstance, { deps }: { deps: Deps
       config: admin,
       schema: { tags: ['routing'], body: EscalationSettingsSchema, response: { 200: EscalationSettingsSchema } },
     },
-    async (request) => setEscalationSettings(deps, request.body),
+    async (request) => setEscalationSettings(deps, { actor: viewerOf(request), settings: request.body }),
   );
 }

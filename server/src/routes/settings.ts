@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { updateIsolationSettings } from '../commands/isolation-settings.ts';
 import type { Deps } from '../deps.ts';
+import { viewerOf } from '../plugins/auth.ts';
 import { getIsolationSettings } from '../queries/isolation.ts';
 
 export async function settingsRoutes(app: FastifyInstance, { deps }: { deps: Deps }) {
@@ -22,6 +23,6 @@ export async function settingsRoutes(app: FastifyInstance, { deps }: { deps: Dep
       bodyLimit: 16 * 1024,
       schema: { tags: ['isolation'], body: IsolationSettingsSchema, response: { 200: IsolationSettingsSchema } },
     },
-    async (request) => updateIsolationSettings(deps, request.body),
+    async (request) => updateIsolationSettings(deps, { actor: viewerOf(request), settings: request.body }),
   );
 }

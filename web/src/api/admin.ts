@@ -1,4 +1,4 @@
-import type { Policy, RoutingTable } from '@defuse/shared';
+import type { AdminEvent, Policy, RoutingTable } from '@defuse/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client.ts';
 import { adminKeys, directoryKeys } from './keys.ts';
@@ -50,3 +50,28 @@ export function useSaveAt<TBody>(method: 'PUT' | 'POST' | 'PATCH', invalidate: r
 }
 
 export { directoryKeys };
+
+const AUDIT_PAGE = 1000;
+/** The board reads at most this many pages; the CSV export has the rest. */
+const AUDIT_MAX_PAGES = 10;
+
+/** The audit trail, newest first: read page by page from the start, as GET /api/audit serves it. */
+export const useAudit = () =>
+  useQuery({
+    queryKey: adminKeys.audit,
+    queryFn: async () => {
+      const all: AdminEvent[] = [];
+      let after = 0;
+      for (let page = 0; page < AUDIT_MAX_PAGES; page++) {
+        const res = await api<{ events: AdminEvent[]; lastSeq: number }>(
+          `/api/audit?after=${after}&limit=${AUDIT_PAGE}`,
+        );
+        all.push(...res.events);
+        if (res.events.length < AUDIT_PAGE) break;
+        after = res.lastSeq;
+      }
+      return all.reverse();
+    },
+  });
+
+export const AUDIT_CSV_PATH = '/api/audit.csv';

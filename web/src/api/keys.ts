@@ -44,6 +44,7 @@ export const adminKeys = {
   isolationSettings: ['isolation-settings'] as const,
   policy: (departmentId: string) => ['policy', departmentId] as const,
   webhooks: ['webhook-deliveries'] as const,
+  audit: ['audit'] as const,
   ownership: ['ownership-times'] as const,
 };
 

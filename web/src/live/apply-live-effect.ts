@@ -1,4 +1,4 @@
-import { BombSchema } from '@defuse/shared';
+import { BombSchema, isAdminEvent, isBombEvent } from '@defuse/shared';
 import type { QueryClient } from '@tanstack/react-query';
 import { applyBombToCaches } from '../api/bomb-cache.ts';
 import { adminKeys, bombKeys, feedbackKeys, isolationKeys } from '../api/keys.ts';
@@ -29,10 +29,16 @@ export function createLiveEffectApplier(queryClient: QueryClient): (effect: Live
     }
     if (effect.type !== 'apply') return;
     const { event } = effect;
-    if (event.type.startsWith('person.')) {
+    // Only admins receive these: the trail they are reading grows.
+    if (isAdminEvent(event)) {
+      void queryClient.invalidateQueries({ queryKey: adminKeys.audit });
+      return;
+    }
+    if (!isBombEvent(event)) {
       void queryClient.invalidateQueries({ queryKey: isolationKeys.all });
       return;
     }
+    // Every bomb event carries its bomb; polled pages reach here unparsed, so it is checked still.
     const parsed = BombSchema.safeParse(event.data.bomb);
     if (parsed.success) applyBombToCaches(queryClient, parsed.data, event);
     else void queryClient.invalidateQueries({ queryKey: bombKeys.all });

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { navigate, useLocation } from '../../app/router.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages.ts';
+import { AuditTab } from './audit-tab.tsx';
 import { DepartmentsTab, PeopleTab, ProductsTab } from './directory-tabs.tsx';
 import { IsolationTab, PoliciesTab, WebhooksTab } from './policy-tabs.tsx';
 import { RoutingTab } from './routing-tab.tsx';
@@ -14,6 +15,7 @@ const TABS = {
   policies: { label: 'admin.policies', Component: PoliciesTab },
   isolation: { label: 'admin.isolation', Component: IsolationTab },
   webhooks: { label: 'admin.webhooks', Component: WebhooksTab },
+  audit: { label: 'admin.audit', Component: AuditTab },
 } satisfies Record<string, { label: MessageKey; Component: () => React.ReactNode }>;
 type Tab = keyof typeof TABS;
 

@@ -1,15 +1,27 @@
 import type { Bomb, DefuseEvent } from '@defuse/shared';
 
-const OWNER_CHANGES = new Set(['bomb.filed', 'bomb.routed', 'bomb.claimed', 'bomb.declined', 'bomb.rerouted']);
-
 /** When the current owner (person or department) got the bomb: the last event that moved it. */
 export function ownerSince(bomb: Pick<Bomb, 'createdAt'>, events: readonly DefuseEvent[]): string {
   let since = bomb.createdAt;
   for (const event of events) {
-    const reopened = event.type === 'bomb.status_changed' && (event.data.bomb as Bomb | undefined)?.status === 'open';
-    if (OWNER_CHANGES.has(event.type) || reopened) since = event.at;
+    if (movedOwner(event)) since = event.at;
   }
   return since;
+}
+
+function movedOwner(event: DefuseEvent): boolean {
+  switch (event.type) {
+    case 'bomb.filed':
+    case 'bomb.routed':
+    case 'bomb.claimed':
+    case 'bomb.declined':
+    case 'bomb.rerouted':
+      return true;
+    case 'bomb.status_changed':
+      return event.data.bomb.status === 'open';
+    default:
+      return false;
+  }
 }
 
 /** Hand-offs the filer can count: every bounce between departments plus every change of person. */

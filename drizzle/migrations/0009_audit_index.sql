@@ -1,0 +1,1 @@
+CREATE INDEX "events_admin" ON "events" USING btree ("seq") WHERE "events"."type" like 'admin.%';
