@@ -195,6 +195,14 @@ const AUDITED: Row[] = [
     }),
     check: (e) => expect(dataOf(e, 'admin.isolation_settings_updated').changed).toEqual(['watchScore']),
   },
+  {
+    route: 'DELETE /api/tokens/{id}',
+    type: 'admin.token_revoked',
+    request: () => ({ method: 'DELETE', url: `/api/tokens/${memberTokenId}` }),
+    failing: () => ({ method: 'DELETE', url: '/api/tokens/00000000-0000-7000-8000-000000000000' }),
+    check: (e) =>
+      expect(dataOf(e, 'admin.token_revoked')).toEqual({ tokenId: memberTokenId, personId: ws.member.id, name: 'crm' }),
+  },
 ];
 
 /** Routes that change something but are not admin changes, each with why. */
@@ -215,6 +223,8 @@ const NOT_ADMIN: Record<string, string> = {
 };
 
 let productId = '';
+/** A member's token, revoked by the admin in the DELETE /api/tokens/{id} row. */
+let memberTokenId = '';
 
 beforeAll(async () => {
   ctx = await createTestContext();
@@ -226,6 +236,13 @@ beforeAll(async () => {
     payload: { name: 'Aqua', slug: 'aqua', stage: 'pilot' },
   });
   productId = (res.json() as { product: { id: string } }).product.id;
+  const token = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/tokens',
+    headers: ws.member.headers,
+    payload: { name: 'crm' },
+  });
+  memberTokenId = (token.json() as { id: string }).id;
 });
 afterAll(() => ctx.close());
 
@@ -279,6 +296,23 @@ describe('the audit trail', () => {
       expect(await adminEventsAfter(mid)).toEqual([]);
     });
   }
+
+  it('a person revoking their own token writes no admin event', async () => {
+    const token = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/tokens',
+      headers: ws.member.headers,
+      payload: { name: 'own' },
+    });
+    const before = await lastSeq();
+    const res = await ctx.app.inject({
+      method: 'DELETE',
+      url: `/api/tokens/${(token.json() as { id: string }).id}`,
+      headers: ws.member.headers,
+    });
+    expect(res.statusCode).toBe(204);
+    expect(await adminEventsAfter(before)).toEqual([]);
+  });
 
   it('a lead setting its department’s policy is named as the actor', async () => {
     const before = await lastSeq();
