@@ -2,6 +2,14 @@ import { apiTokens } from '@defuse/drizzle';
 import type { ApiToken } from '@defuse/shared';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../db/types.ts';
+import { forbidden } from '../errors.ts';
+import type { Viewer } from '../viewer.ts';
+
+/** The viewer's own tokens, or (for an admin) those of `personId`. */
+export function listApiTokensFor(db: DbOrTx, viewer: Viewer, personId = viewer.id): Promise<ApiToken[]> {
+  if (personId !== viewer.id && viewer.role !== 'admin') throw forbidden('Only an admin lists the tokens of others');
+  return listApiTokens(db, personId);
+}
 
 /** A person's tokens that are not revoked (expired ones too, so they can be seen and removed); never a secret. */
 export async function listApiTokens(db: DbOrTx, personId: string): Promise<ApiToken[]> {

@@ -16,9 +16,9 @@ import { createApiToken, revokeApiToken } from '../commands/api-tokens.ts';
 import { updatePerson } from '../commands/people.ts';
 import { signIn, signOut } from '../commands/sessions.ts';
 import type { Deps } from '../deps.ts';
-import { DomainError, forbidden, notFound } from '../errors.ts';
+import { DomainError, notFound } from '../errors.ts';
 import { viewerOf } from '../plugins/auth.ts';
-import { listApiTokens } from '../queries/api-tokens.ts';
+import { listApiTokensFor } from '../queries/api-tokens.ts';
 import { getPerson } from '../queries/people.ts';
 
 const PersonResponse = z.object({ person: PersonSchema });
@@ -92,13 +92,7 @@ export async function sessionRoutes(
   r.get(
     '/api/tokens',
     { schema: { tags: ['session'], querystring: TokenListQuerySchema, response: { 200: TokenListSchema } } },
-    async (request) => {
-      const viewer = viewerOf(request);
-      const personId = request.query.personId ?? viewer.id;
-      if (personId !== viewer.id && viewer.role !== 'admin')
-        throw forbidden('Only an admin lists the tokens of others');
-      return { items: await listApiTokens(deps.db, personId) };
-    },
+    async (request) => ({ items: await listApiTokensFor(deps.db, viewerOf(request), request.query.personId) }),
   );
 
   r.delete(
