@@ -7,7 +7,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import { CircuitBreaker } from './circuit-breaker.ts';
+import { CircuitBreaker, DEFAULT_BREAKER_OPTIONS } from './circuit-breaker.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { guardedBy } from './guarded-client.ts';
 import type { DatabaseKind, Db } from './types.ts';
@@ -70,7 +70,10 @@ const RECONNECT_BACKOFF_S = 0.25;
 const STATEMENT_TIMEOUT_MS = 15_000;
 const IDLE_IN_TRANSACTION_TIMEOUT_MS = 30_000;
 
-export function openPostgres(url: string, options: { max?: number } = {}): Database {
+export function openPostgres(
+  url: string,
+  options: { max?: number; onBreakerChange?: (open: boolean) => void } = {},
+): Database {
   const client = postgres(url, {
     max: options.max ?? 10,
     onnotice: () => {},
@@ -81,7 +84,7 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
       idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
     },
   });
-  const breaker = new CircuitBreaker(() => client`select 1`);
+  const breaker = new CircuitBreaker(() => client`select 1`, DEFAULT_BREAKER_OPTIONS, options.onBreakerChange);
   const db = drizzlePostgres({ client: guardedBy(breaker, preparingAll(client)), schema }) as unknown as Db;
   return {
     db,
