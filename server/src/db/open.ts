@@ -60,9 +60,9 @@ export async function openEmbedded(dir: string): Promise<Database> {
  * - reconnect back-off: 0.25 s, flat. postgres.js's default grows to 20 s, and a query waits in
  *   its queue for that long; the circuit breaker refuses requests meanwhile, so only its probe
  *   reconnects.
- * - statement: 15 s, half the request timeout (app.ts), well above the slowest statement the
- *   benchmarks measured; a statement past it is cut and answered 503, not left to hold its
- *   connection and locks.
+ * - statement: 15 s, half the request timeout (app.ts): a statement still running by then would
+ *   answer a client about to give up; it is cut and answered 503 instead, rather than left to
+ *   hold its connection and locks.
  * - idle in transaction: 30 s frees the locks of a transaction whose process hung.
  */
 const CONNECT_TIMEOUT_S = 1.5;
