@@ -13,7 +13,11 @@ import { SHUTDOWN_GRACE_MS, trackSockets } from './shutdown.ts';
 /** config → database → migrations → seed → app → listen; SIGTERM closes everything in order. */
 async function main() {
   const config = loadConfig(process.env);
-  const database: Database = config.databaseUrl ? openPostgres(config.databaseUrl) : await openEmbedded(config.dataDir);
+  // The app's logger exists only once the app does; until then the breaker has nothing to say.
+  let breakerChanged = (_open: boolean) => {};
+  const database: Database = config.databaseUrl
+    ? openPostgres(config.databaseUrl, { onBreakerChange: (open) => breakerChanged(open) })
+    : await openEmbedded(config.dataDir);
   await database.migrate();
 
   // Several instances share one PostgreSQL: commits reach the others' live clients through LISTEN/NOTIFY.
@@ -30,6 +34,10 @@ async function main() {
   // With PostgreSQL a slow poll backs up LISTEN/NOTIFY (a NOTIFY that failed to send).
   const app = await buildApp(deps, { config, webRoot: WEB_ROOT, live: { pollMs: database.pg ? 10_000 : 0 } });
   await app.register(schedulerPlugin, { deps, tasks: SCHEDULER_TASKS });
+  breakerChanged = (open) =>
+    open
+      ? app.log.error({ event: 'db.unreachable' }, 'database unreachable: answering 503 until a probe gets through')
+      : app.log.info({ event: 'db.reachable' }, 'database reachable again');
 
   if (config.bootstrapAdmin && (await bootstrapAdmin(deps, config.bootstrapAdmin))) {
     app.log.info({ email: config.bootstrapAdmin.email }, 'bootstrap admin created');

@@ -106,9 +106,13 @@ describe('PostgreSQL unreachable', () => {
       expect(Number(answer.retryAfter), `${what} Retry-After`).toBeGreaterThan(0);
       expect(answer.body).toMatchObject({ error: { code: 'service_unavailable', message: expect.any(String) } });
     }
-    // The filings queued or in flight as it went failed fast too: none waited for its return.
+    // The filings queued or in flight as it went failed fast too: none waited for its return (the
+    // outage lasts 10 s; before the breaker they took up to the 30 s request timeout). The 2 s is
+    // measured on the probes above; this load runs 8 at a time on a shared machine, so the bound
+    // here says "never hung" with room for a starved CPU.
     expect(outageLoad.filter((a) => a.status === 503).length).toBeGreaterThan(0);
-    const slow = outageLoad.filter((a) => a.ms >= 2000 || (a.status !== 201 && a.status !== 503));
+    const NEVER_HUNG_MS = 5000;
+    const slow = outageLoad.filter((a) => a.ms >= NEVER_HUNG_MS || (a.status !== 201 && a.status !== 503));
     expect(slow, JSON.stringify(slow.slice(0, 3))).toEqual([]);
 
     phase = 'starting';
@@ -123,7 +127,7 @@ describe('PostgreSQL unreachable', () => {
     loading = false;
     await Promise.all(loaders);
     // Coming back, nothing hung or failed otherwise either.
-    const late = load.filter((a) => a.ms >= 2000 || (a.status !== 201 && a.status !== 503));
+    const late = load.filter((a) => a.ms >= NEVER_HUNG_MS || (a.status !== 201 && a.status !== 503));
     expect(late, JSON.stringify(late.slice(0, 3))).toEqual([]);
     // Back without a restart of Defuse: the same process answers.
     expect(back.status).toBe(201);

@@ -7,7 +7,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import { CircuitBreaker } from './circuit-breaker.ts';
+import { CircuitBreaker, DEFAULT_BREAKER_OPTIONS } from './circuit-breaker.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { guardedBy } from './guarded-client.ts';
 import type { DatabaseKind, Db } from './types.ts';
@@ -60,9 +60,9 @@ export async function openEmbedded(dir: string): Promise<Database> {
  * - reconnect back-off: 0.25 s, flat. postgres.js's default grows to 20 s, and a query waits in
  *   its queue for that long; the circuit breaker refuses requests meanwhile, so only its probe
  *   reconnects.
- * - statement: 15 s, half the request timeout (app.ts), well above the slowest statement the
- *   benchmarks measured; a statement past it is cut and answered 503, not left to hold its
- *   connection and locks.
+ * - statement: 15 s, half the request timeout (app.ts): a statement still running by then would
+ *   answer a client about to give up; it is cut and answered 503 instead, rather than left to
+ *   hold its connection and locks.
  * - idle in transaction: 30 s frees the locks of a transaction whose process hung.
  */
 const CONNECT_TIMEOUT_S = 1.5;
@@ -70,7 +70,10 @@ const RECONNECT_BACKOFF_S = 0.25;
 const STATEMENT_TIMEOUT_MS = 15_000;
 const IDLE_IN_TRANSACTION_TIMEOUT_MS = 30_000;
 
-export function openPostgres(url: string, options: { max?: number } = {}): Database {
+export function openPostgres(
+  url: string,
+  options: { max?: number; onBreakerChange?: (open: boolean) => void } = {},
+): Database {
   const client = postgres(url, {
     max: options.max ?? 10,
     onnotice: () => {},
@@ -81,7 +84,7 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
       idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
     },
   });
-  const breaker = new CircuitBreaker(() => client`select 1`);
+  const breaker = new CircuitBreaker(() => client`select 1`, DEFAULT_BREAKER_OPTIONS, options.onBreakerChange);
   const db = drizzlePostgres({ client: guardedBy(breaker, preparingAll(client)), schema }) as unknown as Db;
   return {
     db,
