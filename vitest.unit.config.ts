@@ -8,6 +8,7 @@ export default defineConfig({
   test: {
     include: [
       'tests/unit/bomb-actions.test.ts',
+      'tests/unit/domain-texts-and-deadlines.test.ts',
       'tests/unit/lifecycle.test.ts',
       'tests/unit/routing.test.ts',
       'tests/unit/escalation.test.ts',
