@@ -1,9 +1,11 @@
 import { connect } from 'node:net';
-import { type ApiError, ApiErrorSchema } from '@defuse/shared';
+import { ApiErrorSchema } from '@defuse/shared';
+import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, listenOnPort0, type TestContext } from '../helpers/app.ts';
 import { usingPostgres } from '../helpers/db.ts';
 import { createWorkspace } from '../helpers/factories.ts';
+import { bodyOf } from '../helpers/inject.ts';
 
 let ctx: TestContext;
 let ws: Awaited<ReturnType<typeof createWorkspace>>;
@@ -14,14 +16,10 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-function expectApiError(
-  res: { statusCode: number; json(): unknown; headers: Record<string, unknown> },
-  status: number,
-  code: string,
-) {
+function expectApiError(res: LightMyRequestResponse, status: number, code: string) {
   expect(res.statusCode).toBe(status);
   expect(String(res.headers['content-type'])).toMatch(/^application\/json/);
-  const body = res.json() as ApiError;
+  const body = bodyOf(res, ApiErrorSchema);
   expect(body.error.code).toBe(code);
   expect(typeof body.error.message).toBe('string');
   return body;

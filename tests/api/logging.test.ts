@@ -2,12 +2,14 @@ import { PassThrough } from 'node:stream';
 import { buildApp } from '@defuse/server/app';
 import type { Deps } from '@defuse/server/deps';
 import { LocalSignal } from '@defuse/server/live/local-signal';
+import { BombResponseSchema, TokenCreatedSchema } from '@defuse/shared';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig } from '../helpers/app.ts';
 import { manualClock } from '../helpers/clock.ts';
 import { freshDatabase } from '../helpers/db.ts';
 import { createWorkspace, TEST_PASSWORD } from '../helpers/factories.ts';
+import { bodyOf } from '../helpers/inject.ts';
 
 let app: FastifyInstance;
 let lines = '';
@@ -46,9 +48,10 @@ describe('logs', () => {
       url: '/api/session',
       payload: { email: ws.field.email, password: 'wrong-password-1' },
     });
-    const token = (
-      await app.inject({ method: 'POST', url: '/api/tokens', headers: ws.field.headers, payload: { name: 'x' } })
-    ).json() as { token: string };
+    const token = bodyOf(
+      await app.inject({ method: 'POST', url: '/api/tokens', headers: ws.field.headers, payload: { name: 'x' } }),
+      TokenCreatedSchema,
+    );
     await app.inject({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${token.token}` } });
     await app.inject({
       method: 'POST',
@@ -65,7 +68,7 @@ describe('logs', () => {
       headers: ws.field.headers,
       payload: { title: 'late shipment', category: 'shipping', severity: 'low' },
     });
-    const { bomb } = filed.json() as { bomb: { id: string } };
+    const { bomb } = bodyOf(filed, BombResponseSchema);
     const claim = await app.inject({
       method: 'POST',
       url: `/api/bombs/${bomb.id}/claim`,

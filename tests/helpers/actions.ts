@@ -1,5 +1,15 @@
 import { sessions } from '@defuse/drizzle';
-import { type Bomb, BombDetailResponseSchema, type DefuseEvent, type EventData, type EventType } from '@defuse/shared';
+import {
+  type ApiError,
+  ApiErrorSchema,
+  type Bomb,
+  BombDetailResponseSchema,
+  BombResponseSchema,
+  CommentResponseSchema,
+  type DefuseEvent,
+  type EventData,
+  type EventType,
+} from '@defuse/shared';
 import type { TestContext } from './app.ts';
 import type { Actor } from './factories.ts';
 import { bodyOf } from './inject.ts';
@@ -14,11 +24,7 @@ export async function act(
   options: { method?: 'POST' | 'DELETE'; ifMatch?: string } = {},
 ): Promise<{
   status: number;
-  body: {
-    bomb?: Bomb;
-    event?: DefuseEvent;
-    error?: { code: string; details?: Record<string, unknown>; fields?: { path: string }[] };
-  };
+  body: { bomb?: Bomb; event?: DefuseEvent; error?: ApiError['error'] };
 }> {
   const res = await ctx.app.inject({
     method: options.method ?? 'POST',
@@ -26,7 +32,14 @@ export async function act(
     headers: { ...actor.headers, ...(options.ifMatch !== undefined && { 'if-match': options.ifMatch }) },
     ...(payload !== undefined && { payload: payload as Record<string, unknown> }),
   });
-  return { status: res.statusCode, body: res.json() };
+  // Parsed with the schema of what the route answers: a refusal, a comment's event, or the bomb.
+  const body =
+    res.statusCode >= 300
+      ? bodyOf(res, ApiErrorSchema)
+      : action === 'comments'
+        ? bodyOf(res, CommentResponseSchema)
+        : bodyOf(res, BombResponseSchema);
+  return { status: res.statusCode, body };
 }
 
 /** Same as `act` but fails the test unless the action answered 2xx; returns the bomb. */
