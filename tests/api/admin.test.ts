@@ -13,6 +13,24 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 describe('admin endpoints', () => {
+  it('show a webhook URL, which may hold its receiver’s secret, to admins only', async () => {
+    const url = 'https://hooks.example.com/services/T000/B000/secret-part';
+    const set = await ctx.app.inject({
+      method: 'PATCH',
+      url: `/api/departments/${ws.departments.logistics}`,
+      headers: ws.admin.headers,
+      payload: { webhookUrl: url },
+    });
+    expect(set.statusCode).toBe(200);
+    const seen = async (actor: { headers: Record<string, string> }) => {
+      const res = await ctx.app.inject({ method: 'GET', url: '/api/departments', headers: actor.headers });
+      const { items } = res.json() as { items: Department[] };
+      return items.find((d) => d.id === ws.departments.logistics)?.webhookUrl;
+    };
+    expect(await seen(ws.admin)).toBe(url);
+    for (const actor of [ws.pm, ws.lead, ws.member]) expect(await seen(actor)).toBeNull();
+  });
+
   it('are refused to every role but admin', async () => {
     const writes = [
       {

@@ -16,12 +16,19 @@ function toDepartment(row: DepartmentRow, members: { personId: string; isLead: b
   };
 }
 
-export async function listDepartments(db: DbOrTx): Promise<Department[]> {
+/**
+ * Every department. A webhook URL may hold its receiver's secret in its path (Slack's and Teams'
+ * do), so only admins, who set them, read it: for anyone else it is null.
+ */
+export async function listDepartments(
+  db: DbOrTx,
+  { withWebhookUrls }: { withWebhookUrls: boolean },
+): Promise<Department[]> {
   const rows = await db.select().from(departments).orderBy(asc(departments.name));
   const members = await db.select().from(departmentMembers);
   return rows.map((r) =>
     toDepartment(
-      r,
+      withWebhookUrls ? r : { ...r, webhookUrl: null },
       members.filter((m) => m.departmentId === r.id),
     ),
   );

@@ -73,7 +73,9 @@ export async function adminRoutes(app: FastifyInstance, { deps }: { deps: Deps }
       config: anyone,
       schema: { tags: ['departments'], response: { 200: z.object({ items: z.array(DepartmentSchema) }) } },
     },
-    async () => ({ items: await listDepartments(deps.db) }),
+    async (request) => ({
+      items: await listDepartments(deps.db, { withWebhookUrls: viewerOf(request).role === 'admin' }),
+    }),
   );
   r.post(
     '/api/departments',
