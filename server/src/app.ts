@@ -17,6 +17,7 @@ import { hasWebBuild, webPlugin } from './plugins/web.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { bombActionRoutes } from './routes/bomb-actions.ts';
 import { bombRoutes } from './routes/bombs.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
 import { eventRoutes } from './routes/events.ts';
 import { feedbackRoutes } from './routes/feedback.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -116,6 +117,7 @@ export async function buildApp(deps: Deps, options: BuildOptions): Promise<Fasti
   await app.register(adminRoutes, { deps });
   await app.register(bombRoutes, { deps });
   await app.register(eventRoutes, { deps });
+  await app.register(dashboardRoutes, { deps });
   await app.register(bombActionRoutes, { deps });
   await app.register(routingRoutes, { deps });
   await app.register(policyRoutes, { deps });

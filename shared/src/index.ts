@@ -1,5 +1,6 @@
 export * from './bomb.ts';
 export * from './common.ts';
+export * from './dashboard.ts';
 export * from './department.ts';
 export * from './enums.ts';
 export * from './errors.ts';

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import type { DbOrTx } from '../db/types.ts';
 import { forbidden, notFound } from '../errors.ts';
 import { isManager, type Viewer } from '../viewer.ts';
+import { bombKeysFor, keysOf } from './bomb-keys.ts';
 import { cursorId, decodeCursor, encodeCursor } from './cursor.ts';
 import { entryColumns, localizeReasons, signalsAt, toEntry, utcDay } from './isolation.ts';
 
@@ -45,6 +46,9 @@ const listReasons = (locale: Locale) => sql<IsolationReason[]>`(
     'bombCount', coalesce(r -> 'bombCount', to_jsonb(jsonb_array_length(r -> 'bombIds')))
   ) order by i), '[]'::jsonb)
   from jsonb_array_elements(${personIsolation.reasons}) with ordinality as t(r, i))`;
+
+const withKeys = (reasons: IsolationReason[], keys: Map<string, string>): IsolationReason[] =>
+  reasons.map((r) => ({ ...r, bombKeys: keysOf(r.bombIds, keys) }));
 
 /** The last entry's (score, person). */
 const IsolationCursorSchema = z.tuple([z.number(), cursorId]);
@@ -87,6 +91,11 @@ export async function listIsolation(
     .limit(query.limit + 1);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
+  const keys = await bombKeysFor(
+    db,
+    viewer,
+    page.flatMap((r) => r.reasons.flatMap((reason) => reason.bombIds)),
+  );
   return {
     people: page.map((r) => ({
       personId: r.personId,
@@ -95,7 +104,7 @@ export async function listIsolation(
       state: r.state,
       score: r.score,
       signals: signalsAt({ signals: r.signals as IsolationSignals, updatedAt: r.updatedAt }, now),
-      reasons: r.reasons,
+      reasons: withKeys(r.reasons, keys),
       updatedAt: r.updatedAt.toISOString(),
     })),
     nextCursor: rows.length > query.limit && last ? encodeCursor([last.score, last.personId]) : null,
@@ -157,6 +166,14 @@ export async function getPersonIsolation(
         reasons: localizeReasons([], viewer.locale),
         updatedAt: now.toISOString(),
       };
+  entry.reasons = withKeys(
+    entry.reasons,
+    await bombKeysFor(
+      db,
+      viewer,
+      entry.reasons.flatMap((r) => r.bombIds),
+    ),
+  );
   const firstDay = utcDay(new Date(now.getTime() - (HISTORY_DAYS - 1) * 86_400_000));
   const recent = await db
     .select({
