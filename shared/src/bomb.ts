@@ -63,6 +63,14 @@ export const ListBombsQuerySchema = z.strictObject({
 });
 export type ListBombsQuery = z.infer<typeof ListBombsQuerySchema>;
 
+export const BombListResponseSchema = z.object({
+  items: z.array(BombSchema),
+  nextCursor: z.string().nullable(),
+  /** How many bombs the whole list holds: on the first page (no cursor) only. */
+  total: z.number().int().optional(),
+});
+export type BombListResponse = z.infer<typeof BombListResponseSchema>;
+
 export const BombParamsSchema = z.strictObject({ id: IdSchema });
 
 export const DeclineSchema = z.strictObject({

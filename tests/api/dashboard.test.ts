@@ -161,6 +161,23 @@ describe('GET /api/dashboard counts every bomb the viewer may see, at any size',
       .where(eq(bombs.key, restrictedKey));
   });
 
+  it('the bomb list says its total on the first page and pages to the last bomb (a pm, every department)', async () => {
+    const seen = new Set<string>();
+    let cursor: string | null = null;
+    let total: number | undefined;
+    do {
+      const url: string = `/api/bombs?status=open,claimed,waiting&sort=claimDue&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const res = await ctx.app.inject({ method: 'GET', url, headers: ws.pm.headers });
+      const body = res.json() as { items: { key: string }[]; nextCursor: string | null; total?: number };
+      if (!cursor) total = body.total;
+      else expect(body.total).toBeUndefined();
+      for (const b of body.items) seen.add(b.key);
+      cursor = body.nextCursor;
+    } while (cursor);
+    expect(total).toBe(286);
+    expect(seen.size).toBe(286);
+  });
+
   it('members and field contacts have no dashboard; a bad cursor is a 400 on query.cursor', async () => {
     for (const actor of [ws.member, ws.field]) {
       const res = await ctx.app.inject({ method: 'GET', url: '/api/dashboard', headers: actor.headers });

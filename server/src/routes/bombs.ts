@@ -1,7 +1,7 @@
 import {
+  BombListResponseSchema,
   BombParamsSchema,
   BombResponseSchema,
-  BombSchema,
   EventSchema,
   FileBombSchema,
   ListBombsQuerySchema,
@@ -58,7 +58,7 @@ export async function bombRoutes(app: FastifyInstance, { deps }: { deps: Deps })
       schema: {
         tags: ['bombs'],
         querystring: ListBombsQuerySchema,
-        response: { 200: z.object({ items: z.array(BombSchema), nextCursor: z.string().nullable() }) },
+        response: { 200: BombListResponseSchema },
       },
     },
     async (request) => listBombs(deps.db, viewerOf(request), request.query),
