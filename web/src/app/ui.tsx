@@ -167,37 +167,38 @@ export function CategoryIcon({ category, size = 28 }: { category: Category; size
   );
 }
 
+/** What ListMore reads of a paged list (useBombs). */
+interface PagedList {
+  items: readonly unknown[];
+  total: number;
+  hasNextPage: boolean;
+  isFetchingNextPage: boolean;
+  fetchNextPage: () => Promise<unknown>;
+}
+
 /**
  * Under a paged list: how much of the whole set is on screen, and the next page on request, so a
  * long list never silently stops at its first page.
  */
-export function ListMore({
-  shown,
-  total,
-  hasMore,
-  loading,
-  onMore,
-  label,
-}: {
-  shown: number;
-  total: number;
-  hasMore: boolean;
-  loading: boolean;
-  onMore: () => void;
-  label?: string;
-}) {
+export function ListMore({ list }: { list: PagedList }) {
   const { t, locale } = useI18n();
+  const shown = list.items.length;
   return (
     <div className="list-more">
       <span className="muted small" data-testid="list-shown">
         {t('list.shown', {
           shown: formatNumber(shown, locale, 0),
-          total: formatNumber(Math.max(total, shown), locale, 0),
+          total: formatNumber(Math.max(list.total, shown), locale, 0),
         })}
       </span>
-      {hasMore && (
-        <button type="button" className="ghost" disabled={loading} onClick={onMore}>
-          {label ?? t('list.more')}
+      {list.hasNextPage && (
+        <button
+          type="button"
+          className="ghost"
+          disabled={list.isFetchingNextPage}
+          onClick={() => void list.fetchNextPage()}
+        >
+          {t('list.more')}
         </button>
       )}
     </div>

@@ -46,13 +46,7 @@ export function MyBombsPage({ me }: { me: Person }) {
               <MyBombCard key={bomb.id} bomb={bomb} names={names} now={now} />
             ))}
           </ul>
-          <ListMore
-            shown={bombs.items.length}
-            total={bombs.total}
-            hasMore={bombs.hasNextPage}
-            loading={bombs.isFetchingNextPage}
-            onMore={() => void bombs.fetchNextPage()}
-          />
+          <ListMore list={bombs} />
         </>
       )}
     </section>

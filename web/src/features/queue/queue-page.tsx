@@ -124,13 +124,7 @@ function QueueList({ filters, me, title }: { filters: BombFilters; me: Person; t
               <QueueRow key={bomb.id} bomb={bomb} now={now} names={names} me={me} />
             ))}
           </ul>
-          <ListMore
-            shown={list.items.length}
-            total={list.total}
-            hasMore={list.hasNextPage}
-            loading={list.isFetchingNextPage}
-            onMore={() => void list.fetchNextPage()}
-          />
+          <ListMore list={list} />
         </>
       )}
     </section>
