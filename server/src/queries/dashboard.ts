@@ -20,7 +20,7 @@ const OPEN_STATUSES = ['open', 'claimed', 'waiting'] as const;
 
 /** The severity weight of a bomb, written into the statement from the one table the board and isolation use. */
 const weight = sql`(case ${bombs.severity} ${sql.join(
-  Object.entries(SEVERITY_WEIGHT).map(([s, w]) => sql.raw(`when '${s}' then ${Number(w)}`)),
+  Object.entries(SEVERITY_WEIGHT).map(([s, w]) => sql`when ${s} then ${w}::float8`),
   sql` `,
 )} end)`;
 
