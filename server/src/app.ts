@@ -20,6 +20,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { bombActionRoutes } from './routes/bomb-actions.ts';
 import { bombRoutes } from './routes/bombs.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
 import { eventRoutes } from './routes/events.ts';
 import { feedbackRoutes } from './routes/feedback.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -125,6 +126,7 @@ export async function buildApp(deps: Deps, options: BuildOptions): Promise<Fasti
   await app.register(adminRoutes, { deps });
   await app.register(bombRoutes, { deps });
   await app.register(eventRoutes, { deps });
+  await app.register(dashboardRoutes, { deps });
   await app.register(bombActionRoutes, { deps });
   await app.register(routingRoutes, { deps });
   await app.register(policyRoutes, { deps });

@@ -61,6 +61,14 @@ export const ListBombsQuerySchema = z.strictObject({
 });
 export type ListBombsQuery = z.infer<typeof ListBombsQuerySchema>;
 
+export const BombListResponseSchema = z.object({
+  items: z.array(BombSchema),
+  nextCursor: z.string().nullable(),
+  /** How many bombs the whole list holds: on the first page (no cursor) only. */
+  total: z.number().int().optional(),
+});
+export type BombListResponse = z.infer<typeof BombListResponseSchema>;
+
 export const BombParamsSchema = z.strictObject({ id: IdSchema });
 
 export const DeclineSchema = z.strictObject({
@@ -77,8 +85,6 @@ export const TransitionSchema = z.strictObject({
 export type Transition = z.infer<typeof TransitionSchema>;
 
 export const BombResponseSchema = z.object({ bomb: BombSchema });
-/** GET /api/bombs: one keyset page; `nextCursor` is null on the last. */
-export const BombPageResponseSchema = z.object({ items: z.array(BombSchema), nextCursor: z.string().nullable() });
 
 /** Optional `If-Match: <version>` on any bomb action: the change applies only to that version. */
 export const IfMatchHeadersSchema = z.looseObject({

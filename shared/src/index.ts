@@ -2,6 +2,7 @@ export * from './bomb.ts';
 export * from './bomb-actions.ts';
 export * from './bomb-detail.ts';
 export * from './common.ts';
+export * from './dashboard.ts';
 export * from './department.ts';
 export * from './enums.ts';
 export * from './errors.ts';

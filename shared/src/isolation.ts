@@ -93,6 +93,8 @@ export const IsolationReasonSchema = z.object({
   messages: z.object({ ja: z.string(), en: z.string() }).optional(),
   /** The bombs the reason names: up to 50 on a person's page, up to 5 in the dashboard list. */
   bombIds: z.array(IdSchema),
+  /** The human key (SHIP-12) of each named bomb the viewer may read, by id: what the board shows. */
+  bombKeys: z.record(IdSchema, z.string()).optional(),
   /** How many bombs the reason is about, when there are more than `bombIds` shows. */
   bombCount: z.number().int(),
 });
@@ -179,6 +181,8 @@ export const OwnershipGapSchema = z.object({
   message: z.string(),
   messages: z.object({ ja: z.string(), en: z.string() }),
   bombIds: z.array(IdSchema),
+  /** The human key of each named bomb the viewer may read, by id. */
+  bombKeys: z.record(IdSchema, z.string()),
 });
 export const GapsResponseSchema = z.object({
   generatedAt: TimeSchema,

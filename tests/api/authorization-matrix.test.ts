@@ -210,6 +210,11 @@ const MATRIX: Row[] = [
     request: () => ({ method: 'GET', url: '/api/isolation' }),
   },
   {
+    route: 'GET /api/dashboard',
+    allowed: ['lead', 'pm', 'admin'],
+    request: () => ({ method: 'GET', url: '/api/dashboard' }),
+  },
+  {
     route: 'GET /api/isolation/gaps',
     allowed: managers,
     request: () => ({ method: 'GET', url: '/api/isolation/gaps' }),

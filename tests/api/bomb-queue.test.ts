@@ -3,7 +3,7 @@ import { bombListQuery } from '@defuse/server/queries/bombs';
 import type { Viewer } from '@defuse/server/viewer';
 import {
   type Bomb,
-  BombPageResponseSchema,
+  BombListResponseSchema,
   BombResponseSchema,
   ListBombsQuerySchema,
   type Severity,
@@ -35,7 +35,7 @@ async function allPages(url: string): Promise<Bomb[]> {
       headers: ws.lead.headers,
     });
     expect(res.statusCode).toBe(200);
-    const page = bodyOf(res, BombPageResponseSchema);
+    const page = bodyOf(res, BombListResponseSchema);
     expect(page.items.length).toBeLessThanOrEqual(2);
     seen.push(...page.items);
     cursor = page.nextCursor;

@@ -3,7 +3,7 @@ import {
   ApiErrorSchema,
   type Bomb,
   BombDetailResponseSchema,
-  BombPageResponseSchema,
+  BombListResponseSchema,
   BombResponseSchema,
   EventsResponseSchema,
   TokenCreatedSchema,
@@ -198,7 +198,7 @@ describe('restricted bombs', () => {
         url: '/api/bombs?q=confidential&limit=200',
         headers: actor.headers,
       });
-      expect(bodyOf(list, BombPageResponseSchema).items.map((b) => b.id)).not.toContain(secret.id);
+      expect(bodyOf(list, BombListResponseSchema).items.map((b) => b.id)).not.toContain(secret.id);
       const events = await ctx.app.inject({
         method: 'GET',
         url: '/api/events?after=0&limit=1000',
@@ -207,7 +207,7 @@ describe('restricted bombs', () => {
       expect(bodyOf(events, EventsResponseSchema).events.some((e) => e.bombId === secret.id)).toBe(false);
     }
     const own = await ctx.app.inject({ method: 'GET', url: '/api/bombs?q=confidential', headers: ws.field.headers });
-    expect(bodyOf(own, BombPageResponseSchema).items.map((b) => b.id)).toContain(secret.id);
+    expect(bodyOf(own, BombListResponseSchema).items.map((b) => b.id)).toContain(secret.id);
   });
 });
 
@@ -229,7 +229,7 @@ describe('listing', () => {
         const url: string = `/api/bombs?limit=3${cursor ? `&cursor=${cursor}` : ''}`;
         const page = bodyOf(
           await lister.app.inject({ method: 'GET', url, headers: w.pm.headers }),
-          BombPageResponseSchema,
+          BombListResponseSchema,
         );
         seen.push(...page.items.map((b) => b.id));
         cursor = page.nextCursor;
@@ -242,7 +242,7 @@ describe('listing', () => {
           url: '/api/bombs?category=shipping&status=open,claimed',
           headers: w.pm.headers,
         }),
-        BombPageResponseSchema,
+        BombListResponseSchema,
       );
       expect(shipping.items).toHaveLength(3);
       const search = bodyOf(
@@ -251,7 +251,7 @@ describe('listing', () => {
           url: `/api/bombs?q=${encodeURIComponent('遅延 4')}`,
           headers: w.pm.headers,
         }),
-        BombPageResponseSchema,
+        BombListResponseSchema,
       );
       expect(search.items.map((b) => b.title)).toEqual(['出荷遅延 4']);
       const queue = bodyOf(
@@ -260,7 +260,7 @@ describe('listing', () => {
           url: `/api/bombs?departmentId=${w.departments.logistics}&sort=claimDue`,
           headers: w.pm.headers,
         }),
-        BombPageResponseSchema,
+        BombListResponseSchema,
       );
       const dues = queue.items.map((b) => b.claimDueAt ?? '');
       expect(dues).toEqual([...dues].sort());

@@ -11,7 +11,7 @@ import {
 } from '@defuse/shared';
 import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { act, must } from '../helpers/actions.ts';
+import { act, advance, must } from '../helpers/actions.ts';
 import type { TestContext } from '../helpers/app.ts';
 import { createTestContext } from '../helpers/app.ts';
 import { days, hours } from '../helpers/clock.ts';
@@ -513,5 +513,67 @@ describe('settings', () => {
     expect(
       (await ctx.app.inject({ method: 'GET', url: '/api/settings/isolation', headers: ws.field.headers })).statusCode,
     ).toBe(403);
+  });
+});
+
+describe('reasons in the board’s language, naming bombs by key', () => {
+  it('the language the board sends wins over the account’s; every named bomb comes with its key', async () => {
+    const filed = await fileThree(ws.field);
+    ctx.clock.advance(600);
+    await drainIsolation(ctx.deps);
+    const list = async (headers: Record<string, string>) => {
+      const res = await ctx.app.inject({
+        method: 'GET',
+        url: '/api/isolation',
+        headers: { ...ws.pm.headers, ...headers },
+      });
+      expect(res.statusCode).toBe(200);
+      const entry = bodyOf(res, IsolationResponseSchema).people.find((p) => p.personId === ws.field.id);
+      const silence = entry?.reasons.find((r) => r.code === 'silence');
+      if (!silence) throw new Error('no silence reason');
+      return silence;
+    };
+    // The pm's account is Japanese (the default); the English board asks in English.
+    expect((await list({})).message).toMatch(/誰も反応していません/);
+    expect((await list({ 'accept-language': 'en' })).message).toMatch(/^3 bombs nobody has answered/);
+    expect((await list({ 'accept-language': 'fr-FR, en;q=0.8, ja;q=0.5' })).message).toMatch(/^3 bombs/);
+    expect((await list({ 'accept-language': 'de' })).message).toMatch(/誰も反応していません/);
+    const silence = await list({ 'accept-language': 'en' });
+    expect(silence.bombKeys).toEqual(Object.fromEntries(filed.map((b) => [b.id, b.key])));
+
+    const own = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/isolation/${ws.field.id}`,
+      headers: { ...ws.field.headers, 'accept-language': 'en-US,en;q=0.9' },
+    });
+    const mine = (own.json() as IsolationPersonResponse).reasons.find((r) => r.code === 'silence');
+    expect(mine?.message).toMatch(/^3 bombs nobody has answered/);
+    expect(Object.values(mine?.bombKeys ?? {}).sort()).toEqual(filed.map((b) => b.key).sort());
+  });
+
+  it('a lead is not told the key of a restricted bomb it may not read', async () => {
+    const productionLead = await createActor(ctx, 'lead', { leadOf: [ws.departments.production] });
+    const worker = await createActor(ctx, 'member', {
+      departmentIds: [ws.departments.production, ws.departments.logistics],
+    });
+    const secret = await fileBomb(ctx, ws.field, { restricted: true, title: 'Private matter' });
+    await must(ctx, worker, secret.id, 'claim');
+    const open = await fileBomb(ctx, ws.field, { title: 'Public matter' });
+    await must(ctx, worker, open.id, 'claim');
+    await advance(ctx, days(2));
+    await drainIsolation(ctx.deps);
+    const res = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/isolation/${worker.id}`,
+      headers: productionLead.headers,
+    });
+    expect(res.statusCode).toBe(200);
+    const reasons = (res.json() as IsolationPersonResponse).reasons;
+    const named = reasons.filter((r) => r.bombIds.includes(secret.id));
+    expect(named.length).toBeGreaterThan(0);
+    for (const r of named) {
+      expect(r.bombKeys?.[secret.id]).toBeUndefined();
+      if (r.bombIds.includes(open.id)) expect(r.bombKeys?.[open.id]).toBe(open.key);
+    }
   });
 });

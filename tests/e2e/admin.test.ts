@@ -30,8 +30,14 @@ describe('admin', () => {
 
     await page.getByRole('tab', { name: '部署ポリシー' }).click();
     await page.getByRole('combobox', { name: /^部署/ }).selectOption({ label: 'logistics' });
-    const critical = page.locator('fieldset').filter({ hasText: '受付期限' }).getByLabel('緊急');
-    await critical.fill('600');
+    // Durations are typed in a unit (shown in the largest whole one), not as raw seconds.
+    const critical = page
+      .locator('fieldset')
+      .filter({ hasText: '受付期限' })
+      .locator('.duration')
+      .filter({ hasText: '緊急' });
+    await critical.locator('input').fill('10');
+    await critical.locator('select').selectOption('minutes');
     await page.getByRole('button', { name: '保存' }).click();
     await page.getByText('保存しました').waitFor();
     const policy = await file.board.call<{ claimWithinSeconds: { critical: number } }>(

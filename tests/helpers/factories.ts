@@ -1,9 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { departmentMembers, departments, people, products, sessions } from '@defuse/drizzle';
+import { bombs, departmentMembers, departments, people, products, sessions } from '@defuse/drizzle';
 import { hashPassword } from '@defuse/server/auth/passwords';
 import { hashToken, newToken, SESSION_COOKIE } from '@defuse/server/auth/tokens';
+import { rowsOf } from '@defuse/server/db/types';
 import type { NewEvent } from '@defuse/server/queries/events';
-import { type Bomb, BombResponseSchema, type Category, type Person, type Role, type Severity } from '@defuse/shared';
+import {
+  type Bomb,
+  BombResponseSchema,
+  CATEGORY_KEY_PREFIX,
+  type Category,
+  type Person,
+  type Role,
+  type Severity,
+} from '@defuse/shared';
+import { sql } from 'drizzle-orm';
 import { TEST_ORIGIN, type TestContext } from './app.ts';
 import { bodyOf } from './inject.ts';
 
@@ -146,3 +156,56 @@ export const isolationChanged = (
   at,
   data: { state: 'watch', previousState: 'ok', score, reasons: [] },
 });
+
+/**
+ * Many open bombs at once, written straight to the bombs table (numbers from the real sequence,
+ * keys as filing makes them): for views that must hold at real size, where filing a thousand
+ * through the endpoint would only slow the test. No events, spans or escalation jobs.
+ */
+export async function insertOpenBombs(
+  ctx: Pick<TestContext, 'deps'>,
+  count: number,
+  fields: {
+    filedById: string;
+    departmentId: string;
+    category?: Category;
+    severity?: Severity;
+    tier?: number;
+    restricted?: boolean;
+    status?: 'open' | 'claimed' | 'waiting';
+    assigneeId?: string;
+    title?: (i: number) => string;
+    claimDueAt?: Date;
+  },
+): Promise<{ id: string; key: string }[]> {
+  const now = ctx.deps.clock.now();
+  const category = fields.category ?? 'shipping';
+  const out: { id: string; key: string }[] = [];
+  for (let start = 0; start < count; start += 500) {
+    const size = Math.min(500, count - start);
+    const numbers = rowsOf<{ n: string }>(
+      await ctx.deps.db.execute(sql`select nextval('bomb_number_seq')::text as n from generate_series(1, ${size})`),
+    );
+    const rows = numbers.map((r, i) => {
+      const number = Number(r.n);
+      return {
+        number,
+        key: `${CATEGORY_KEY_PREFIX[category]}-${number}`,
+        title: fields.title?.(start + i) ?? `Bulk bomb ${start + i + 1}`,
+        category,
+        severity: fields.severity ?? 'normal',
+        status: fields.status ?? 'open',
+        restricted: fields.restricted ?? false,
+        filedById: fields.filedById,
+        departmentId: fields.departmentId,
+        assigneeId: fields.assigneeId ?? null,
+        tier: fields.tier ?? 0,
+        claimDueAt: fields.claimDueAt ?? new Date(now.getTime() + 86_400_000),
+        createdAt: new Date(now.getTime() - (start + i) * 1000),
+        updatedAt: now,
+      };
+    });
+    out.push(...(await ctx.deps.db.insert(bombs).values(rows).returning({ id: bombs.id, key: bombs.key })));
+  }
+  return out;
+}

@@ -1,8 +1,8 @@
-import type { Bomb, DefuseEvent } from '@defuse/shared';
+import type { Bomb, DefuseEvent, HeatmapCell } from '@defuse/shared';
 import { describe, expect, it } from 'vitest';
-import { applyEventToDetail, matchesFilters, upsertInList } from '../../web/src/api/bomb-cache.ts';
+import { applyEventToDetail, type BombPages, matchesFilters, upsertInPages } from '../../web/src/api/bomb-cache.ts';
 import { moveItem } from '../../web/src/features/admin/move-item.ts';
-import { heatLevel, heatmapOf, median, ownershipAges } from '../../web/src/features/dashboard/load-maths.ts';
+import { heatLevel, heatmapRows } from '../../web/src/features/dashboard/load-maths.ts';
 import { handoffCount, ownerSince } from '../../web/src/features/field/ownership.ts';
 
 const bomb = (id: string, overrides: Partial<Bomb> = {}): Bomb =>
@@ -28,18 +28,57 @@ const queue = {
   sort: 'claimDue' as const,
 };
 
+/** Cached pages of a list: each page's bombs, a cursor after every page but the last, the total on the first. */
+const pages = (total: number, ...lists: Bomb[][]): BombPages => ({
+  pages: lists.map((items, i) => ({
+    items,
+    nextCursor: i < lists.length - 1 ? `c${i}` : null,
+    ...(i === 0 && { total }),
+  })),
+  pageParams: lists.map((_, i) => (i === 0 ? null : `c${i - 1}`)),
+});
+const ids = (data: BombPages) => data.pages.map((p) => p.items.map((b) => b.id));
+
 describe('live updates of cached bomb lists', () => {
-  it('inserts a new matching bomb in claim-deadline order', () => {
-    const list = [bomb('a', { claimDueAt: '2026-01-01T05:00:00.000Z' }), bomb('c')];
-    const next = upsertInList(list, bomb('b', { claimDueAt: '2026-01-01T07:00:00.000Z' }), queue);
-    expect(next.map((b) => b.id)).toEqual(['a', 'b', 'c']);
+  it('inserts a new matching bomb in claim-deadline order and counts it', () => {
+    const list = pages(2, [bomb('a', { claimDueAt: '2026-01-01T05:00:00.000Z' }), bomb('c')]);
+    const next = upsertInPages(list, bomb('b', { claimDueAt: '2026-01-01T07:00:00.000Z' }), queue);
+    expect(ids(next)).toEqual([['a', 'b', 'c']]);
+    expect(next.pages[0]?.total).toBe(3);
   });
 
   it('drops a bomb that left the list (rerouted away or resolved) and ignores older versions', () => {
-    const list = [bomb('a', { version: 3 })];
-    expect(upsertInList(list, bomb('a', { version: 4, departmentId: 'd2' }), queue)).toEqual([]);
-    expect(upsertInList(list, bomb('a', { version: 4, status: 'resolved' }), queue)).toEqual([]);
-    expect(upsertInList(list, bomb('a', { version: 2, status: 'resolved' }), queue)).toEqual(list);
+    const list = pages(1, [bomb('a', { version: 3 })]);
+    expect(ids(upsertInPages(list, bomb('a', { version: 4, departmentId: 'd2' }), queue))).toEqual([[]]);
+    const resolved = upsertInPages(list, bomb('a', { version: 4, status: 'resolved' }), queue);
+    expect(ids(resolved)).toEqual([[]]);
+    expect(resolved.pages[0]?.total).toBe(0);
+    expect(upsertInPages(list, bomb('a', { version: 2, status: 'resolved' }), queue)).toEqual(list);
+  });
+
+  it('a newcomer past the last loaded row waits for its page, but is counted; one inside lands in its page', () => {
+    const early = (h: number) => `2026-01-01T0${h}:00:00.000Z`;
+    const loaded = pages(
+      10,
+      [bomb('a', { claimDueAt: early(1) }), bomb('b', { claimDueAt: early(2) })],
+      [bomb('c', { claimDueAt: early(3) }), bomb('d', { claimDueAt: early(4) })],
+    );
+    // Two pages loaded of more: the server holds bombs due after d too.
+    const list: BombPages = {
+      ...loaded,
+      pages: loaded.pages.map((p, i) => (i === 1 ? { ...p, nextCursor: 'c1' } : p)),
+    };
+    const later = upsertInPages(list, bomb('z', { claimDueAt: early(9) }), queue);
+    expect(ids(later)).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
+    expect(later.pages[0]?.total).toBe(11);
+    const inside = upsertInPages(list, bomb('x', { claimDueAt: '2026-01-01T03:30:00.000Z' }), queue);
+    expect(ids(inside)).toEqual([
+      ['a', 'b'],
+      ['c', 'x', 'd'],
+    ]);
   });
 
   it('matches filters the way the server does', () => {
@@ -59,27 +98,28 @@ describe('live updates of cached bomb lists', () => {
 });
 
 describe('dashboard maths', () => {
-  it('weights open load by severity per department and category', () => {
-    const map = heatmapOf([
-      bomb('a', { severity: 'critical' }),
-      bomb('b', { severity: 'low', category: 'manual' }),
-      bomb('c', { status: 'closed', severity: 'critical' }),
-      bomb('d', { departmentId: 'd2', severity: 'high' }),
-    ]);
-    expect(map.get('d1')?.shipping).toBe(4);
-    expect(map.get('d1')?.manual).toBe(0.5);
-    expect(map.get('d2')?.shipping).toBe(2);
-    expect([0, 1, 2, 3, 4].map((v) => heatLevel(v, 4))).toEqual([0, 1, 2, 3, 4]);
-  });
-
-  it('medians and ownership ages', () => {
-    expect(median([])).toBeNull();
-    expect(median([3, 1, 2])).toBe(2);
-    expect(median([4, 1, 2, 3])).toBe(2.5);
-    const now = Date.parse('2026-01-01T04:00:00.000Z');
-    expect(ownershipAges([bomb('a'), bomb('b', { createdAt: '2026-01-01T02:00:00.000Z' })], now).get('d1')).toBe(
-      3 * 3600_000,
+  it('the server’s cells become one row per department, by name, with no department last', () => {
+    const cell = (departmentId: string | null, category: HeatmapCell['category'], open: number): HeatmapCell => ({
+      departmentId,
+      category,
+      open,
+      load: open,
+    });
+    const names = {
+      departments: new Map([
+        ['d1', 'Logistics'],
+        ['d2', 'Documentation'],
+      ]),
+      people: new Map<string, string>(),
+      products: new Map<string, string>(),
+    };
+    const rows = heatmapRows(
+      [cell(null, 'other', 1), cell('d1', 'shipping', 4), cell('d1', 'stock', 2), cell('d2', 'manual', 3)],
+      names,
     );
+    expect(rows.map((r) => r.name)).toEqual(['Documentation', 'Logistics', '—']);
+    expect(rows[1]?.byCategory.get('stock')?.open).toBe(2);
+    expect([0, 1, 2, 3, 4].map((v) => heatLevel(v, 4))).toEqual([0, 1, 2, 3, 4]);
   });
 });
 

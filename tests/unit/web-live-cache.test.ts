@@ -1,5 +1,6 @@
 import type { Bomb, DefuseEvent } from '@defuse/shared';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { BombPages } from '../../web/src/api/bomb-cache.ts';
 import { adminKeys, bombKeys, isolationKeys } from '../../web/src/api/keys.ts';
 import { createQueryClient } from '../../web/src/api/query-client.ts';
 import { createLiveEffectApplier } from '../../web/src/live/apply-live-effect.ts';
@@ -36,6 +37,12 @@ const bomb = (overrides: Partial<Bomb> = {}): Bomb => ({
 const eventOf = (seq: number, type: DefuseEvent['type'], data: Record<string, unknown>): DefuseEvent =>
   ({ seq, type, bombId: uuid(1), personId: null, actorId: uuid(2), at: T, data }) as DefuseEvent;
 
+/** A cached list as the board holds it: pages of `{items, nextCursor, total}`. */
+const onePage = (items: Bomb[]): BombPages => ({
+  pages: [{ items, nextCursor: null, total: items.length }],
+  pageParams: [null],
+});
+
 afterEach(() => {
   vi.useRealTimers();
 });
@@ -46,15 +53,21 @@ describe('live events into the query cache', () => {
     const apply = createLiveEffectApplier(client);
     const queue = { departmentId: uuid(5), status: ['open' as const], sort: 'claimDue' as const };
     const mine = { assigneeId: uuid(2), status: ['claimed' as const, 'waiting' as const] };
-    client.setQueryData(bombKeys.list(queue), [bomb()]);
-    client.setQueryData(bombKeys.list(mine), []);
+    client.setQueryData(bombKeys.list(queue), onePage([bomb()]));
+    client.setQueryData(bombKeys.list(mine), onePage([]));
     client.setQueryData(bombKeys.detail(uuid(1)), { bomb: bomb(), events: [eventOf(1, 'bomb.filed', {})] });
 
     const claimed = bomb({ status: 'claimed', assigneeId: uuid(2), version: 2 });
     apply({ type: 'apply', event: eventOf(2, 'bomb.claimed', { bomb: claimed }) });
 
-    expect(client.getQueryData(bombKeys.list(queue))).toEqual([]);
-    expect(client.getQueryData<Bomb[]>(bombKeys.list(mine))?.map((b) => b.status)).toEqual(['claimed']);
+    expect(client.getQueryData<BombPages>(bombKeys.list(queue))?.pages[0]).toEqual({
+      items: [],
+      nextCursor: null,
+      total: 0,
+    });
+    const mineNow = client.getQueryData<BombPages>(bombKeys.list(mine))?.pages[0];
+    expect(mineNow?.items.map((b) => b.status)).toEqual(['claimed']);
+    expect(mineNow?.total).toBe(1);
     const detail = client.getQueryData<{ bomb: Bomb; events: DefuseEvent[] }>(bombKeys.detail(uuid(1)));
     expect(detail?.bomb.assigneeId).toBe(uuid(2));
     expect(detail?.events.map((e) => e.seq)).toEqual([1, 2]);
@@ -62,7 +75,7 @@ describe('live events into the query cache', () => {
 
   it('an event without a readable bomb refetches the bomb caches instead of guessing', () => {
     const client = createQueryClient();
-    client.setQueryData(bombKeys.list({}), [bomb()]);
+    client.setQueryData(bombKeys.list({}), onePage([bomb()]));
     createLiveEffectApplier(client)({ type: 'apply', event: eventOf(3, 'bomb.commented', { bomb: { id: 'x' } }) });
     expect(client.getQueryState(bombKeys.list({}))?.isInvalidated).toBe(true);
   });
@@ -85,7 +98,7 @@ describe('live events into the query cache', () => {
 
   it('a refetch after a gap refreshes live data but never an admin form being edited', () => {
     const client = createQueryClient();
-    client.setQueryData(bombKeys.list({}), []);
+    client.setQueryData(bombKeys.list({}), onePage([]));
     client.setQueryData(adminKeys.routing, { rules: [], fallbackDepartmentId: uuid(5) });
     client.setQueryData(adminKeys.isolationSettings, {});
     client.setQueryData(adminKeys.policy(uuid(5)), {});

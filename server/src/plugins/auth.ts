@@ -7,6 +7,7 @@ import { SESSION_COOKIE } from '../auth/tokens.ts';
 import { resolveApiToken, resolveSession } from '../commands/sessions.ts';
 import type { Deps } from '../deps.ts';
 import type { Viewer } from '../viewer.ts';
+import { boardLocale } from './board-language.ts';
 import { sendError } from './errors.ts';
 
 declare module 'fastify' {
@@ -101,7 +102,9 @@ export const authPlugin = fp(
         );
         return sendError(reply, 403, 'forbidden', 'Your role may not do this');
       }
-      request.viewer = auth.viewer;
+      const locale = boardLocale(request.headers['accept-language'], auth.viewer.locale);
+      // A copy: the resolved viewer may be the session cache's, shared by other requests.
+      request.viewer = locale === auth.viewer.locale ? auth.viewer : { ...auth.viewer, locale };
       request.authMethod = auth.method;
       request.sessionId = auth.sessionId;
     });

@@ -71,14 +71,8 @@ const INFINITY = sql`'infinity'::timestamptz`;
 const bound = (v: string | null) => (v === null ? INFINITY : at(v));
 const claimDue = (column: AnyPgColumn) => sql`coalesce(${column}, ${INFINITY})`;
 
-/**
- * The statement behind a page of GET /api/bombs: keyset pagination over an allow-listed sort, so
- * no request reads a whole list. A department's queue by claim deadline is one ordered range of
- * bombs_department_queue per status, merged: the planner cannot walk several statuses of that
- * index in deadline order at once, and sorting them all would read every carried bomb of the
- * department (measured in tests/bench/growth).
- */
-export function bombListQuery(db: DbOrTx, viewer: Viewer, query: ListBombsQuery) {
+/** The list's filters other than status, sort and cursor: what a page and the total share. */
+function listFilters(viewer: Viewer, query: ListBombsQuery): (SQL | undefined)[] {
   const where: (SQL | undefined)[] = [visibleTo(viewer)];
   if (query.departmentId) where.push(eq(bombs.departmentId, query.departmentId));
   if (query.filedById) where.push(eq(bombs.filedById, query.filedById));
@@ -89,6 +83,29 @@ export function bombListQuery(db: DbOrTx, viewer: Viewer, query: ListBombsQuery)
     const pattern = `%${escapeLike(query.q)}%`;
     where.push(or(ilike(bombs.title, pattern), ilike(bombs.description, pattern), ilike(bombs.key, pattern)));
   }
+  return where;
+}
+
+/** How many bombs the whole list holds, so a board can say "200 of 1,000" while it pages. */
+async function countBombs(db: DbOrTx, viewer: Viewer, query: ListBombsQuery): Promise<number> {
+  const where = listFilters(viewer, query);
+  if (query.status && query.status.length > 0) where.push(inArray(bombs.status, query.status));
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(bombs)
+    .where(and(...where));
+  return row?.n ?? 0;
+}
+
+/**
+ * The statement behind a page of GET /api/bombs: keyset pagination over an allow-listed sort, so
+ * no request reads a whole list. A department's queue by claim deadline is one ordered range of
+ * bombs_department_queue per status, merged: the planner cannot walk several statuses of that
+ * index in deadline order at once, and sorting them all would read every carried bomb of the
+ * department (measured in tests/bench/growth).
+ */
+export function bombListQuery(db: DbOrTx, viewer: Viewer, query: ListBombsQuery) {
+  const where = listFilters(viewer, query);
   const statuses = query.status && query.status.length > 0 ? query.status : undefined;
   const cursor = query.cursor ? decodeCursor(query.cursor, BombCursorSchema) : undefined;
   const take = query.limit + 1;
@@ -127,7 +144,7 @@ export async function listBombs(
   db: DbOrTx,
   viewer: Viewer,
   query: ListBombsQuery,
-): Promise<{ items: Bomb[]; nextCursor: string | null }> {
+): Promise<{ items: Bomb[]; nextCursor: string | null; total?: number }> {
   const rows: BombRow[] = await bombListQuery(db, viewer, query);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
@@ -138,5 +155,8 @@ export async function listBombs(
           id: last.id,
         })
       : null;
-  return { items: page.map(toBomb), nextCursor };
+  // The first page only: a later page is the same list, and counting it again costs a scan per page.
+  if (query.cursor) return { items: page.map(toBomb), nextCursor };
+  const total = nextCursor ? await countBombs(db, viewer, query) : page.length;
+  return { items: page.map(toBomb), nextCursor, total };
 }

@@ -3,6 +3,7 @@ import { CATEGORIES, type Category, type OwnershipGap } from '@defuse/shared';
 import { and, eq, gte, isNull, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/types.ts';
 import type { Viewer } from '../viewer.ts';
+import { bombKeysFor, keysOf } from './bomb-keys.ts';
 import { visibleTo } from './bombs.ts';
 
 /** A category is reported when its trouble rate is this many times the rate of all categories… */
@@ -76,6 +77,11 @@ export async function listOwnershipGaps(db: DbOrTx, viewer: Viewer, days: number
       bombIds: [...new Set([...(s?.bombIds ?? []), ...(o?.bombIds ?? [])])].slice(0, GAP_BOMBS),
     };
   });
+  const keys = await bombKeysFor(
+    db,
+    viewer,
+    rows.flatMap((r) => r.bombIds),
+  );
   const trouble = (r: (typeof rows)[number]) => r.declined + r.rerouted + r.unclaimedOverdue;
   const routedAll = rows.reduce((a, r) => a + r.routed, 0);
   const overallRate = routedAll === 0 ? 0 : rows.reduce((a, r) => a + trouble(r), 0) / routedAll;
@@ -90,7 +96,15 @@ export async function listOwnershipGaps(db: DbOrTx, viewer: Viewer, days: number
         ja: `${label.ja}: ${r.routed}件中、差し戻し${r.declined}件・転送${r.rerouted}件・期限切れ未受付${r.unclaimedOverdue}件（${pct}%、全体の${ratio.toFixed(1)}倍）`,
         en: `${label.en}: of ${r.routed} routed, ${r.declined} declined, ${r.rerouted} rerouted, ${r.unclaimedOverdue} unclaimed past deadline (${pct}%, ${ratio.toFixed(1)}× the overall rate)`,
       };
-      return { ...r, rate, ratio, flagged, message: messages[viewer.locale], messages };
+      return {
+        ...r,
+        bombKeys: keysOf(r.bombIds, keys),
+        rate,
+        ratio,
+        flagged,
+        message: messages[viewer.locale],
+        messages,
+      };
     })
     .sort((a, b) => Number(b.flagged) - Number(a.flagged) || b.rate - a.rate);
   return { generatedAt: now.toISOString(), days, overallRate, categories };

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import type { DbOrTx } from '../db/types.ts';
 import { forbidden, notFound } from '../errors.ts';
 import { isManager, type Viewer } from '../viewer.ts';
+import { bombKeysFor, keysOf } from './bomb-keys.ts';
 import { unreadableBombs } from './bombs.ts';
 import { cursorId, decodeCursor, encodeCursor } from './cursor.ts';
 import { entryColumns, localizeReasons, signalsAt, toEntry, utcDay } from './isolation.ts';
@@ -88,6 +89,9 @@ async function unnameUnreadable<T extends { reasons: IsolationReason[] }>(
   }));
 }
 
+const withKeys = (reasons: IsolationReason[], keys: Map<string, string>): IsolationReason[] =>
+  reasons.map((r) => ({ ...r, bombKeys: keysOf(r.bombIds, keys) }));
+
 /** The last entry's (score, person). */
 const IsolationCursorSchema = z.tuple([z.number(), cursorId]);
 
@@ -129,6 +133,11 @@ export async function listIsolation(
     .limit(query.limit + 1);
   const page = await unnameUnreadable(db, viewer, rows.slice(0, query.limit));
   const last = page.at(-1);
+  const keys = await bombKeysFor(
+    db,
+    viewer,
+    page.flatMap((r) => r.reasons.flatMap((reason) => reason.bombIds)),
+  );
   return {
     people: page.map((r) => ({
       personId: r.personId,
@@ -137,7 +146,7 @@ export async function listIsolation(
       state: r.state,
       score: r.score,
       signals: signalsAt({ signals: r.signals as IsolationSignals, updatedAt: r.updatedAt }, now),
-      reasons: r.reasons,
+      reasons: withKeys(r.reasons, keys),
       updatedAt: r.updatedAt.toISOString(),
     })),
     nextCursor: rows.length > query.limit && last ? encodeCursor([last.score, last.personId]) : null,
@@ -199,7 +208,13 @@ export async function getPersonIsolation(
         reasons: localizeReasons([], viewer.locale),
         updatedAt: now.toISOString(),
       };
-  const [entry = stored] = await unnameUnreadable(db, viewer, [stored]);
+  const [unnamed = stored] = await unnameUnreadable(db, viewer, [stored]);
+  const keys = await bombKeysFor(
+    db,
+    viewer,
+    unnamed.reasons.flatMap((r) => r.bombIds),
+  );
+  const entry = { ...unnamed, reasons: withKeys(unnamed.reasons, keys) };
   const firstDay = utcDay(new Date(now.getTime() - (HISTORY_DAYS - 1) * 86_400_000));
   const recent = await db
     .select({

@@ -1,6 +1,6 @@
 import {
   BombDetailResponseSchema,
-  BombPageResponseSchema,
+  BombListResponseSchema,
   BombParamsSchema,
   BombResponseSchema,
   FileBombSchema,
@@ -58,7 +58,7 @@ export async function bombRoutes(app: FastifyInstance, { deps }: { deps: Deps })
       schema: {
         tags: ['bombs'],
         querystring: ListBombsQuerySchema,
-        response: { 200: BombPageResponseSchema },
+        response: { 200: BombListResponseSchema },
       },
     },
     async (request) => listBombs(deps.db, viewerOf(request), request.query),

@@ -1,5 +1,5 @@
-import type { Bomb, DefuseEvent } from '@defuse/shared';
-import type { QueryClient } from '@tanstack/react-query';
+import type { Bomb, BombListResponse, DefuseEvent } from '@defuse/shared';
+import type { InfiniteData, QueryClient } from '@tanstack/react-query';
 import { type BombFilters, bombKeys } from './keys.ts';
 
 /** Whether a bomb belongs in a list with these filters: the client-side twin of the server's WHERE. */
@@ -22,16 +22,33 @@ export function compareBombs(sort: BombFilters['sort']): (a: Bomb, b: Bomb) => n
   return (a, b) => time(b.createdAt) - time(a.createdAt);
 }
 
+export type BombPages = InfiniteData<BombListResponse, string | null>;
+
 /**
- * The list after `bomb` changed: inserted, replaced, or dropped when it no longer matches. An
- * older version than the one held is ignored, so a late event never rolls a row back.
+ * The paged list after `bomb` changed: replaced where it is, dropped when it no longer matches,
+ * and a newcomer placed in the loaded page it sorts into (past the last loaded row, the next
+ * page brings it). The first page's total follows, so "N of M" stays true between refetches.
  */
-export function upsertInList(items: readonly Bomb[], bomb: Bomb, filters: BombFilters): Bomb[] {
-  const current = items.find((b) => b.id === bomb.id);
-  if (current && current.version > bomb.version) return [...items];
-  const rest = items.filter((b) => b.id !== bomb.id);
-  if (!matchesFilters(bomb, filters)) return rest;
-  return [...rest, bomb].sort(compareBombs(filters.sort));
+export function upsertInPages(data: BombPages, bomb: Bomb, filters: BombFilters): BombPages {
+  const current = data.pages.flatMap((p) => p.items).find((b) => b.id === bomb.id);
+  if (current && current.version > bomb.version) return data;
+  const matches = matchesFilters(bomb, filters);
+  const compare = compareBombs(filters.sort);
+  let placed = !matches;
+  const pages = data.pages.map((page, i) => {
+    const items = page.items.filter((b) => b.id !== bomb.id);
+    const last = items.at(-1);
+    const isEnd = i === data.pages.length - 1 && page.nextCursor === null;
+    if (!placed && (isEnd || (last && compare(bomb, last) <= 0))) {
+      placed = true;
+      return { ...page, items: [...items, bomb].sort(compare) };
+    }
+    return items.length === page.items.length ? page : { ...page, items };
+  });
+  const delta = (matches ? 1 : 0) - (current ? 1 : 0);
+  const [first, ...rest] = pages;
+  if (!first || delta === 0 || first.total === undefined) return { ...data, pages };
+  return { ...data, pages: [{ ...first, total: Math.max(0, first.total + delta) }, ...rest] };
 }
 
 export interface BombDetailData {
@@ -52,7 +69,7 @@ export function applyBombToCaches(queryClient: QueryClient, bomb: Bomb, event?: 
   for (const query of queryClient.getQueryCache().findAll({ queryKey: bombKeys.lists() })) {
     const filters = query.queryKey[2] as BombFilters | undefined;
     if (!filters) continue;
-    queryClient.setQueryData<Bomb[]>(query.queryKey, (items) => (items ? upsertInList(items, bomb, filters) : items));
+    queryClient.setQueryData<BombPages>(query.queryKey, (data) => (data ? upsertInPages(data, bomb, filters) : data));
   }
   queryClient.setQueryData<BombDetailData>(bombKeys.detail(bomb.id), (detail) => {
     if (!detail) return detail;

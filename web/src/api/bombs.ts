@@ -1,5 +1,6 @@
-import type { Bomb, DefuseEvent, FileBomb, RootCause, Transition } from '@defuse/shared';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Bomb, BombListResponse, DefuseEvent, FileBomb, RootCause, Transition } from '@defuse/shared';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import { applyBombToCaches } from './bomb-cache.ts';
 import { api } from './client.ts';
 import { type BombFilters, bombKeys } from './keys.ts';
@@ -9,7 +10,7 @@ export interface BombDetail {
   events: DefuseEvent[];
 }
 
-export function bombListPath(filters: BombFilters, limit = 200): string {
+export function bombListPath(filters: BombFilters, limit = 200, cursor: string | null = null): string {
   const params = new URLSearchParams();
   if (filters.status?.length) params.set('status', filters.status.join(','));
   for (const key of ['departmentId', 'filedById', 'assigneeId', 'category', 'productId', 'sort'] as const) {
@@ -17,14 +18,24 @@ export function bombListPath(filters: BombFilters, limit = 200): string {
     if (value) params.set(key, value);
   }
   params.set('limit', String(limit));
+  if (cursor) params.set('cursor', cursor);
   return `/api/bombs?${params}`;
 }
 
-export const fetchBombs = (filters: BombFilters) =>
-  api<{ items: Bomb[]; nextCursor: string | null }>(bombListPath(filters)).then((r) => r.items);
-
+/**
+ * A bomb list a page of 200 at a time, through the whole set: `items` so far, `total` from the
+ * first page, `more()` for the next page. Live events keep the loaded pages current (bomb-cache.ts).
+ */
 export function useBombs(filters: BombFilters, enabled = true) {
-  return useQuery({ queryKey: bombKeys.list(filters), queryFn: () => fetchBombs(filters), enabled });
+  const query = useInfiniteQuery({
+    queryKey: bombKeys.list(filters),
+    queryFn: ({ pageParam }) => api<BombListResponse>(bombListPath(filters, 200, pageParam)),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    enabled,
+  });
+  const items = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
+  return { ...query, items, total: query.data?.pages[0]?.total ?? items.length };
 }
 
 export function useBomb(id: string) {

@@ -1,4 +1,5 @@
 import type { ApiError, FieldError } from '@defuse/shared';
+import { boardLanguage } from '../i18n/board-language.ts';
 
 /** A non-2xx answer in the API error shape (docs/api.md, Errors), or a network failure (status 0). */
 export class ApiRequestError extends Error {
@@ -37,6 +38,8 @@ export async function apiFetch<T>(path: string, options: RequestOptions = {}): P
       credentials: 'same-origin',
       headers: {
         accept: 'application/json',
+        // The board's language, not the account's: reasons and notes come back in what the person reads.
+        'accept-language': boardLanguage(),
         ...(options.body !== undefined && { 'content-type': 'application/json' }),
         ...options.headers,
       },

@@ -1,4 +1,5 @@
 import type {
+  DashboardResponse,
   FeedbackResponse,
   GapsResponseSchema,
   IsolationPersonResponse,
@@ -8,7 +9,7 @@ import type {
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import { api } from './client.ts';
-import { adminKeys, feedbackKeys, isolationKeys } from './keys.ts';
+import { adminKeys, dashboardKeys, feedbackKeys, isolationKeys } from './keys.ts';
 
 export type IsolationList = z.infer<typeof IsolationResponseSchema>;
 
@@ -20,6 +21,16 @@ export const useIsolation = () =>
       api<IsolationList>(pageParam ? `/api/isolation?cursor=${encodeURIComponent(pageParam)}` : '/api/isolation'),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
+  });
+
+/** Heatmap, department ages and the escalations (a page at a time), computed by the server over every bomb. */
+export const useDashboard = () =>
+  useInfiniteQuery({
+    queryKey: dashboardKeys.all,
+    queryFn: ({ pageParam }) =>
+      api<DashboardResponse>(pageParam ? `/api/dashboard?cursor=${encodeURIComponent(pageParam)}` : '/api/dashboard'),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.escalations.nextCursor,
   });
 
 export const useIsolationPerson = (personId: string, enabled = true) =>

@@ -33,6 +33,10 @@ export const isolationKeys = {
   gaps: (days: number) => [...isolationKeys.all, 'gaps', days] as const,
 };
 
+export const dashboardKeys = {
+  all: ['dashboard'] as const,
+};
+
 export const feedbackKeys = {
   all: ['feedback'] as const,
   product: (productId: string, days: number) => [...feedbackKeys.all, productId, days] as const,

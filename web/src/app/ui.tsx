@@ -2,8 +2,9 @@ import type { Bomb, Category, IsolationState } from '@defuse/shared';
 import type { ReactNode } from 'react';
 import { errorMessage } from '../api/client.ts';
 import { activeDeadline, riskOf } from '../features/queue/risk.ts';
-import { formatDateTime, formatDuration } from '../i18n/format.ts';
+import { formatDateTime, formatDuration, formatNumber } from '../i18n/format.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { Link } from './router.tsx';
 
 /** `paused`: the query waits for the network (TanStack pauses fetches while offline). */
 export function Loading({ paused = false }: { paused?: boolean }) {
@@ -163,5 +164,63 @@ export function CategoryIcon({ category, size = 28 }: { category: Category; size
     >
       {ICON_PATHS[category]}
     </svg>
+  );
+}
+
+/** What ListMore reads of a paged list (useBombs). */
+interface PagedList {
+  items: readonly unknown[];
+  total: number;
+  hasNextPage: boolean;
+  isFetchingNextPage: boolean;
+  fetchNextPage: () => Promise<unknown>;
+}
+
+/**
+ * Under a paged list: how much of the whole set is on screen, and the next page on request, so a
+ * long list never silently stops at its first page.
+ */
+export function ListMore({ list }: { list: PagedList }) {
+  const { t, locale } = useI18n();
+  const shown = list.items.length;
+  return (
+    <div className="list-more">
+      <span className="muted small" data-testid="list-shown">
+        {t('list.shown', {
+          shown: formatNumber(shown, locale, 0),
+          total: formatNumber(Math.max(list.total, shown), locale, 0),
+        })}
+      </span>
+      {list.hasNextPage && (
+        <button
+          type="button"
+          className="ghost"
+          disabled={list.isFetchingNextPage}
+          onClick={() => void list.fetchNextPage()}
+        >
+          {t('list.more')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+/**
+ * The bombs a reason or gap names, as links by their keys (SHIP-12). A bomb the server gave no
+ * key for is one the viewer may not open: it is left out rather than shown as an id.
+ */
+export function BombChips({ ids, keys, max }: { ids: readonly string[]; keys?: Record<string, string>; max?: number }) {
+  const named = ids.flatMap((id) => {
+    const key = keys?.[id];
+    return key ? [{ id, key }] : [];
+  });
+  return (
+    <>
+      {named.slice(0, max).map(({ id, key }) => (
+        <Link key={id} to={`/bombs/${id}`} className="chip">
+          {key}
+        </Link>
+      ))}
+    </>
   );
 }

@@ -1,5 +1,6 @@
 import type { Locale } from '@defuse/shared';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { setBoardLanguage } from './board-language.ts';
 import { interpolate } from './format.ts';
 import { en, ja, type MessageKey } from './messages.ts';
 
@@ -26,7 +27,9 @@ export function storedLocale(): Locale | null {
 }
 
 function initialLocale(): Locale {
-  return storedLocale() ?? (navigator.language.toLowerCase().startsWith('ja') ? 'ja' : 'en');
+  const locale = storedLocale() ?? (navigator.language.toLowerCase().startsWith('ja') ? 'ja' : 'en');
+  setBoardLanguage(locale);
+  return locale;
 }
 
 export function I18nProvider({ children, onChange }: { children: ReactNode; onChange?: (locale: Locale) => void }) {
@@ -36,6 +39,7 @@ export function I18nProvider({ children, onChange }: { children: ReactNode; onCh
   }, [locale]);
   const setLocale = useCallback(
     (next: Locale) => {
+      setBoardLanguage(next);
       setLocaleState(next);
       try {
         localStorage.setItem(STORAGE_KEY, next);

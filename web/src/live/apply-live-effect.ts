@@ -1,10 +1,10 @@
 import { BombSchema, isAdminEvent, isBombEvent } from '@defuse/shared';
 import type { QueryClient } from '@tanstack/react-query';
 import { applyBombToCaches } from '../api/bomb-cache.ts';
-import { adminKeys, bombKeys, feedbackKeys, isolationKeys } from '../api/keys.ts';
+import { adminKeys, bombKeys, dashboardKeys, feedbackKeys, isolationKeys } from '../api/keys.ts';
 import type { LiveEffect } from './live-reducer.ts';
 
-/** A busy board sends many bomb events; the isolation list refetches at most this often for them. */
+/** A busy board sends many bomb events; the isolation list and the dashboard refetch at most this often for them. */
 const ISOLATION_REFRESH_MS = 5_000;
 const EDITED_ROOTS = new Set<unknown>([adminKeys.routing[0], adminKeys.isolationSettings[0], adminKeys.policy('')[0]]);
 
@@ -19,6 +19,7 @@ export function createLiveEffectApplier(queryClient: QueryClient): (effect: Live
     isolationTimer = setTimeout(() => {
       isolationTimer = undefined;
       void queryClient.invalidateQueries({ queryKey: isolationKeys.list() });
+      void queryClient.invalidateQueries({ queryKey: dashboardKeys.all });
     }, ISOLATION_REFRESH_MS);
   };
 

@@ -9,15 +9,7 @@ import { ErrorNote, Loading, NamedOptions, SaveNote, Table } from '../../app/ui.
 import { formatDateTime } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages.ts';
-
-function Seconds({ label, value, onChange }: { label: string; value: number; onChange: (v: number) => void }) {
-  return (
-    <label className="field">
-      <span>{label}</span>
-      <input type="number" min={0} step="any" value={value} onChange={(e) => onChange(Number(e.target.value))} />
-    </label>
-  );
-}
+import { AmountField, DurationField, hasBadNumber } from './duration-field.tsx';
 
 export function PoliciesTab() {
   const { t } = useI18n();
@@ -34,7 +26,7 @@ export function PoliciesTab() {
       <fieldset className="row-form">
         <legend>{t(title)}</legend>
         {SEVERITIES.map((s) => (
-          <Seconds
+          <DurationField
             key={s}
             label={t(`severity.${s}`)}
             value={draft[key][s]}
@@ -62,12 +54,12 @@ export function PoliciesTab() {
             className="stack"
             onSubmit={(e) => {
               e.preventDefault();
-              save.mutate({ path: `/api/departments/${selected}/policy`, body: draft });
+              if (!hasBadNumber(draft)) save.mutate({ path: `/api/departments/${selected}/policy`, body: draft });
             }}
           >
             {perSeverity('claimWithinSeconds', 'admin.claimWithin')}
             {perSeverity('resolveWithinSeconds', 'admin.resolveWithin')}
-            <Seconds
+            <DurationField
               label={t('admin.idleSeconds')}
               value={draft.idleSeconds}
               onChange={(v) => setDraft({ ...draft, idleSeconds: v })}
@@ -77,7 +69,7 @@ export function PoliciesTab() {
               {draft.tiers.map((tier, i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: tiers are ordered by position
                 <div key={i} className="row-form">
-                  <Seconds
+                  <DurationField
                     label={`${i + 1}. ${t('admin.afterSeconds')}`}
                     value={tier.afterSeconds}
                     onChange={(v) =>
@@ -123,7 +115,7 @@ export function PoliciesTab() {
                 {t('common.add')}
               </button>
             </fieldset>
-            <button type="submit" className="primary" disabled={save.isPending}>
+            <button type="submit" className="primary" disabled={save.isPending || hasBadNumber(draft)}>
               {t('common.save')}
             </button>
             <SaveNote error={save.error} success={save.isSuccess} />
@@ -166,20 +158,23 @@ export function IsolationTab() {
       className="stack"
       onSubmit={(e) => {
         e.preventDefault();
-        save.mutate(draft);
+        if (!hasBadNumber(draft)) save.mutate(draft);
       }}
     >
       <div className="row-form">
-        {ISOLATION_FIELDS.map((key) => (
-          <Seconds
-            key={key}
-            label={t(ISOLATION_LABELS[key])}
-            value={draft[key]}
-            onChange={(v) => setDraft({ ...draft, [key]: v })}
-          />
-        ))}
+        {ISOLATION_FIELDS.map((key) => {
+          const Field = key.endsWith('Seconds') ? DurationField : AmountField;
+          return (
+            <Field
+              key={key}
+              label={t(ISOLATION_LABELS[key])}
+              value={draft[key]}
+              onChange={(v) => setDraft({ ...draft, [key]: v })}
+            />
+          );
+        })}
       </div>
-      <button type="submit" className="primary" disabled={save.isPending}>
+      <button type="submit" className="primary" disabled={save.isPending || hasBadNumber(draft)}>
         {t('common.save')}
       </button>
       <SaveNote error={save.error} success={save.isSuccess} />

@@ -1,44 +1,49 @@
-import { type Bomb, CATEGORIES, type IsolationEntry, type Person } from '@defuse/shared';
+import { CATEGORIES, type DepartmentLoad, type HeatmapCell, type IsolationEntry, type Person } from '@defuse/shared';
 import { useMemo, useState } from 'react';
-import { useBombs } from '../../api/bombs.ts';
 import { errorMessage } from '../../api/client.ts';
 import { type Names, useNames, usePeople, useProducts } from '../../api/directory.ts';
-import { useAssignBuddy, useIsolation, useIsolationPerson, useOwnershipGaps } from '../../api/isolation.ts';
+import {
+  useAssignBuddy,
+  useDashboard,
+  useIsolation,
+  useIsolationPerson,
+  useOwnershipGaps,
+} from '../../api/isolation.ts';
 import { Link } from '../../app/router.tsx';
-import { Countdown, ErrorNote, Loading, StateBadge } from '../../app/ui.tsx';
+import { BombChips, Countdown, ErrorNote, Loading, StateBadge } from '../../app/ui.tsx';
 import { useNow } from '../../app/use-now.ts';
 import { formatDuration, formatNumber } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { heatLevel, heatmapOf, ownershipAges } from './load-maths.ts';
+import { heatLevel, heatmapRows } from './load-maths.ts';
 import { Sparkline } from './sparkline.tsx';
 
 export default function DashboardPage({ me }: { me: Person }) {
   const { t } = useI18n();
-  // Resolved bombs still count for isolation until their filer closes them: their keys name reasons.
-  const open = useBombs({ status: ['open', 'claimed', 'waiting', 'resolved'] });
+  // Counted by the server over every bomb the viewer may see: never a sum of a list's first page.
+  const dashboard = useDashboard();
   const names = useNames();
-  const keys = useMemo(() => new Map((open.data ?? []).map((b) => [b.id, b.key])), [open.data]);
+  const first = dashboard.data?.pages[0];
   return (
     <section className="dashboard">
       <h1>{t('dashboard.title')}</h1>
-      <PeoplePanel names={names} keys={keys} />
+      <PeoplePanel names={names} />
+      {dashboard.error && <ErrorNote error={dashboard.error} onRetry={() => void dashboard.refetch()} />}
       <div className="grid-2">
-        <HeatmapPanel bombs={open.data} names={names} />
+        <HeatmapPanel cells={first?.heatmap} names={names} />
         <div>
-          <EscalationsPanel bombs={open.data} />
-          {(me.role === 'pm' || me.role === 'admin') && <GapsPanel keys={keys} />}
+          <EscalationsPanel dashboard={dashboard} />
+          {(me.role === 'pm' || me.role === 'admin') && <GapsPanel />}
         </div>
       </div>
       <div className="grid-2">
-        <OwnershipPanel bombs={open.data} names={names} />
+        <OwnershipPanel departments={first?.departments} names={names} />
         <FeedbackLinks />
       </div>
-      {open.error && <ErrorNote error={open.error} />}
     </section>
   );
 }
 
-function PeoplePanel({ names, keys }: { names: Names; keys: Map<string, string> }) {
+function PeoplePanel({ names }: { names: Names }) {
   const { t } = useI18n();
   const isolation = useIsolation();
   return (
@@ -57,7 +62,7 @@ function PeoplePanel({ names, keys }: { names: Names; keys: Map<string, string> 
             {isolation.data.pages
               .flatMap((page) => page.people)
               .map((entry, i) => (
-                <PersonRow key={entry.personId} entry={entry} names={names} keys={keys} withHistory={i < 20} />
+                <PersonRow key={entry.personId} entry={entry} names={names} withHistory={i < 20} />
               ))}
           </ol>
           {isolation.hasNextPage && (
@@ -76,17 +81,8 @@ function PeoplePanel({ names, keys }: { names: Names; keys: Map<string, string> 
   );
 }
 
-function PersonRow({
-  entry,
-  names,
-  keys,
-  withHistory,
-}: {
-  entry: IsolationEntry;
-  names: Names;
-  keys: Map<string, string>;
-  withHistory: boolean;
-}) {
+/** A person by need (the list's order), with state and reasons: the score stays out of sight. */
+function PersonRow({ entry, names, withHistory }: { entry: IsolationEntry; names: Names; withHistory: boolean }) {
   const { t, locale } = useI18n();
   const detail = useIsolationPerson(entry.personId, withHistory);
   const people = usePeople().data ?? [];
@@ -99,7 +95,6 @@ function PersonRow({
         <StateBadge state={entry.state} />
         <strong>{entry.name}</strong>
         <span className="muted small">{t(`role.${entry.role}`)}</span>
-        <span className="score">{t('dashboard.score', { score: formatNumber(entry.score, locale, 0) })}</span>
         <Sparkline values={history} label={`${t('dashboard.load30')}: ${entry.name}`} />
       </div>
       {entry.reasons.length > 0 && (
@@ -107,11 +102,7 @@ function PersonRow({
           {entry.reasons.map((reason) => (
             <li key={reason.code}>
               <span>{reason.messages?.[locale] ?? reason.message}</span>{' '}
-              {reason.bombIds.map((id) => (
-                <Link key={id} to={`/bombs/${id}`} className="chip">
-                  {keys.get(id) ?? id.slice(0, 8)}
-                </Link>
-              ))}
+              <BombChips ids={reason.bombIds} keys={reason.bombKeys} />
             </li>
           ))}
         </ul>
@@ -152,15 +143,25 @@ function PersonRow({
   );
 }
 
-function HeatmapPanel({ bombs, names }: { bombs: Bomb[] | undefined; names: Names }) {
+function HeatmapPanel({ cells, names }: { cells: HeatmapCell[] | undefined; names: Names }) {
   const { t, locale } = useI18n();
-  const heatmap = useMemo(() => heatmapOf(bombs ?? []), [bombs]);
-  const max = Math.max(0, ...[...heatmap.values()].flatMap((row) => Object.values(row)));
+  const rows = useMemo(() => heatmapRows(cells ?? [], names), [cells, names]);
+  const max = Math.max(0, ...(cells ?? []).map((c) => c.load));
   return (
     <section className="panel" aria-labelledby="heatmap-title">
       <h2 id="heatmap-title">{t('dashboard.heatmap')}</h2>
+      <p className="muted small" id="heatmap-legend">
+        {t('dashboard.heatmapLegend')}
+      </p>
+      <div className="heat-legend" aria-hidden="true">
+        <span>{t('dashboard.legendNone')}</span>
+        {[0, 1, 2, 3, 4].map((level) => (
+          <span key={level} className={`heat heat-${level} heat-swatch`} />
+        ))}
+        <span>{t('dashboard.legendMax')}</span>
+      </div>
       <div className="table-scroll">
-        <table className="heatmap">
+        <table className="heatmap" aria-describedby="heatmap-legend">
           <thead>
             <tr>
               <th scope="col">{t('common.department')}</th>
@@ -172,14 +173,31 @@ function HeatmapPanel({ bombs, names }: { bombs: Bomb[] | undefined; names: Name
             </tr>
           </thead>
           <tbody>
-            {[...heatmap.entries()].map(([departmentId, row]) => (
-              <tr key={departmentId}>
-                <th scope="row">{names.departments.get(departmentId) ?? '—'}</th>
-                {CATEGORIES.map((c) => (
-                  <td key={c} className={`heat heat-${heatLevel(row[c], max)}`}>
-                    {row[c] > 0 ? formatNumber(row[c], locale) : ''}
-                  </td>
-                ))}
+            {rows.map(({ departmentId, name, byCategory }) => (
+              <tr key={departmentId ?? 'none'} data-testid="heat-row">
+                <th scope="row">{name}</th>
+                {CATEGORIES.map((c) => {
+                  const cell = byCategory.get(c);
+                  const label =
+                    cell &&
+                    t('dashboard.heatmapCell', {
+                      department: name,
+                      category: t(`category.${c}`),
+                      count: formatNumber(cell.open, locale, 0),
+                      load: formatNumber(cell.load, locale),
+                    });
+                  return (
+                    <td key={c} className={`heat heat-${heatLevel(cell?.load ?? 0, max)}`} data-open={cell?.open ?? 0}>
+                      {cell && departmentId ? (
+                        <Link to={`/queue?department=${departmentId}&category=${c}`} aria-label={label} title={label}>
+                          {formatNumber(cell.open, locale, 0)}
+                        </Link>
+                      ) : cell ? (
+                        <span title={label}>{formatNumber(cell.open, locale, 0)}</span>
+                      ) : null}
+                    </td>
+                  );
+                })}
               </tr>
             ))}
           </tbody>
@@ -189,36 +207,48 @@ function HeatmapPanel({ bombs, names }: { bombs: Bomb[] | undefined; names: Name
   );
 }
 
-function EscalationsPanel({ bombs }: { bombs: Bomb[] | undefined }) {
+function EscalationsPanel({ dashboard }: { dashboard: ReturnType<typeof useDashboard> }) {
   const { t } = useI18n();
   const now = useNow();
-  const hot = (bombs ?? [])
-    .filter((b) => b.status !== 'resolved' && (b.tier > 0 || b.disputed))
-    .sort((a, b) => b.tier - a.tier);
+  const hot = dashboard.data?.pages.flatMap((p) => p.escalations.items) ?? [];
   return (
     <section className="panel" aria-labelledby="escalations-title">
       <h2 id="escalations-title">{t('dashboard.escalations')}</h2>
-      {hot.length === 0 ? (
+      {dashboard.isPending ? (
+        <Loading />
+      ) : hot.length === 0 ? (
         <p className="muted">{t('dashboard.noEscalations')}</p>
       ) : (
-        <ul className="plain">
-          {hot.map((b) => (
-            <li key={b.id}>
-              <Link to={`/bombs/${b.id}`}>
-                <span className="key">{b.key}</span> {b.title}
-              </Link>{' '}
-              {b.tier > 0 && <span className="badge warn">{t('bomb.tier', { tier: b.tier })}</span>}
-              {b.disputed && <span className="badge danger">{t('bomb.disputed')}</span>}{' '}
-              <Countdown bomb={b} now={now} />
-            </li>
-          ))}
-        </ul>
+        <>
+          <ul className="plain escalations">
+            {hot.map((b) => (
+              <li key={b.id} data-testid="escalation" data-bomb-key={b.key}>
+                <Link to={`/bombs/${b.id}`}>
+                  <span className="key">{b.key}</span> {b.title}
+                </Link>{' '}
+                {b.tier > 0 && <span className="badge warn">{t('bomb.tier', { tier: b.tier })}</span>}
+                {b.disputed && <span className="badge danger">{t('bomb.disputed')}</span>}{' '}
+                <Countdown bomb={b} now={now} />
+              </li>
+            ))}
+          </ul>
+          {dashboard.hasNextPage && (
+            <button
+              type="button"
+              className="ghost"
+              disabled={dashboard.isFetchingNextPage}
+              onClick={() => void dashboard.fetchNextPage()}
+            >
+              {t('dashboard.moreEscalations')}
+            </button>
+          )}
+        </>
       )}
     </section>
   );
 }
 
-function GapsPanel({ keys }: { keys: Map<string, string> }) {
+function GapsPanel() {
   const { t, locale } = useI18n();
   const gaps = useOwnershipGaps(30, true);
   const flagged = gaps.data?.categories.filter((c) => c.flagged) ?? [];
@@ -234,11 +264,7 @@ function GapsPanel({ keys }: { keys: Map<string, string> }) {
           {flagged.map((gap) => (
             <li key={gap.category}>
               <strong>{t(`category.${gap.category}`)}</strong>: {gap.messages[locale]}{' '}
-              {gap.bombIds.slice(0, 8).map((id) => (
-                <Link key={id} to={`/bombs/${id}`} className="chip">
-                  {keys.get(id) ?? id.slice(0, 8)}
-                </Link>
-              ))}
+              <BombChips ids={gap.bombIds} keys={gap.bombKeys} max={8} />
             </li>
           ))}
         </ul>
@@ -247,18 +273,23 @@ function GapsPanel({ keys }: { keys: Map<string, string> }) {
   );
 }
 
-function OwnershipPanel({ bombs, names }: { bombs: Bomb[] | undefined; names: Names }) {
+function OwnershipPanel({ departments, names }: { departments: DepartmentLoad[] | undefined; names: Names }) {
   const { t, locale } = useI18n();
-  const now = useNow(60_000);
-  const ages = useMemo(() => ownershipAges(bombs ?? [], now), [bombs, now]);
   return (
     <section className="panel" aria-labelledby="ownership-title">
       <h2 id="ownership-title">{t('dashboard.openAge')}</h2>
       <ul className="plain">
-        {[...ages.entries()].map(([id, age]) => (
-          <li key={id}>
-            {names.departments.get(id) ?? '—'}:{' '}
-            <span className="muted">{t('dashboard.ownershipMedian', { time: formatDuration(age, locale) })}</span>
+        {(departments ?? []).map((d) => (
+          <li key={d.departmentId ?? 'none'} data-testid="department-age">
+            {(d.departmentId && names.departments.get(d.departmentId)) ?? '—'}:{' '}
+            <span className="muted">
+              {t('dashboard.departmentAge', {
+                open: formatNumber(d.open, locale, 0),
+                overdue: formatNumber(d.overdue, locale, 0),
+                median: formatDuration(d.medianAgeSeconds * 1000, locale),
+                oldest: formatDuration(d.oldestAgeSeconds * 1000, locale),
+              })}
+            </span>
           </li>
         ))}
       </ul>

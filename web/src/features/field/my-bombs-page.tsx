@@ -4,7 +4,7 @@ import { useBomb, useBombAction, useBombs } from '../../api/bombs.ts';
 import { errorMessage } from '../../api/client.ts';
 import { type Names, useNames } from '../../api/directory.ts';
 import { Link } from '../../app/router.tsx';
-import { CategoryIcon, Countdown, ErrorNote, Loading, StatusBadge } from '../../app/ui.tsx';
+import { CategoryIcon, Countdown, ErrorNote, ListMore, Loading, StatusBadge } from '../../app/ui.tsx';
 import { useNow } from '../../app/use-now.ts';
 import { formatRelative } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -37,14 +37,17 @@ export function MyBombsPage({ me }: { me: Person }) {
         <Loading paused={bombs.fetchStatus === 'paused'} />
       ) : bombs.error ? (
         <ErrorNote error={bombs.error} onRetry={() => void bombs.refetch()} />
-      ) : bombs.data.length === 0 ? (
+      ) : bombs.items.length === 0 ? (
         <p className="muted">{t('mine.empty')}</p>
       ) : (
-        <ul className="cards" aria-label={t('mine.title')}>
-          {bombs.data.map((bomb) => (
-            <MyBombCard key={bomb.id} bomb={bomb} names={names} now={now} />
-          ))}
-        </ul>
+        <>
+          <ul className="cards" aria-label={t('mine.title')}>
+            {bombs.items.map((bomb) => (
+              <MyBombCard key={bomb.id} bomb={bomb} names={names} now={now} />
+            ))}
+          </ul>
+          <ListMore list={bombs} />
+        </>
       )}
     </section>
   );

@@ -1,54 +1,51 @@
-import type { Bomb, Person, Status } from '@defuse/shared';
-import { useQueries } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
-import { compareBombs } from '../../api/bomb-cache.ts';
-import { fetchBombs, useBombAction, useBombs } from '../../api/bombs.ts';
+import { type Bomb, CATEGORIES, type Category, type Person, type Status } from '@defuse/shared';
+import { useState } from 'react';
+import { useBombAction, useBombs } from '../../api/bombs.ts';
 import { ApiRequestError, errorMessage } from '../../api/client.ts';
 import { type Names, useDepartments, useNames } from '../../api/directory.ts';
-import { type BombFilters, bombKeys } from '../../api/keys.ts';
-import { Link } from '../../app/router.tsx';
-import { CategoryIcon, Countdown, ErrorNote, Loading, StatusBadge } from '../../app/ui.tsx';
+import type { BombFilters } from '../../api/keys.ts';
+import { Link, navigate, useLocation } from '../../app/router.tsx';
+import { CategoryIcon, Countdown, ErrorNote, ListMore, Loading, StatusBadge } from '../../app/ui.tsx';
 import { useNow } from '../../app/use-now.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 
 const QUEUE_STATUSES: Status[] = ['open', 'claimed', 'waiting'];
-const queueFilters = (departmentId: string): BombFilters => ({
-  departmentId,
+/** The picker's value for every department (pms and admins): one list with no department filter. */
+const EVERY_DEPARTMENT = '*';
+const queueFilters = (departmentId: string | undefined, category: Category | undefined): BombFilters => ({
+  ...(departmentId && { departmentId }),
+  ...(category && { category }),
   status: QUEUE_STATUSES,
   sort: 'claimDue',
 });
+const isCategory = (value: string | null): value is Category => (CATEGORIES as readonly string[]).includes(value ?? '');
 
+/**
+ * The department queue. `?department=&category=` (the dashboard's heatmap drill-down) picks the
+ * list; pms and admins start on every department, others on their own departments, one list each.
+ */
 export function QueuePage({ me }: { me: Person }) {
   const { t } = useI18n();
+  const { search } = useLocation();
   const [tab, setTab] = useState<'department' | 'mine'>('department');
   const departments = useDepartments().data ?? [];
   const manager = me.role === 'pm' || me.role === 'admin';
-  const [picked, setPicked] = useState<string>('');
-  const departmentIds = picked ? [picked] : me.departmentIds;
-  const now = useNow();
-  const names = useNames();
-
-  const lists = useQueries({
-    queries: departmentIds.map((id) => ({
-      queryKey: bombKeys.list(queueFilters(id)),
-      queryFn: () => fetchBombs(queueFilters(id)),
-      enabled: tab === 'department',
-    })),
-  });
-  const mine = useBombs({ assigneeId: me.id, status: ['claimed', 'waiting'], sort: 'claimDue' }, tab === 'mine');
-
-  const items = useMemo(() => {
-    if (tab === 'mine') return mine.data ?? [];
-    return lists.flatMap((q) => q.data ?? []).sort(compareBombs('claimDue'));
-  }, [tab, lists, mine.data]);
-  const pending = tab === 'mine' ? mine.isPending : lists.some((q) => q.isPending);
-  const error = tab === 'mine' ? mine.error : lists.find((q) => q.error)?.error;
+  const picked = search.get('department') ?? (manager ? EVERY_DEPARTMENT : '');
+  const rawCategory = search.get('category');
+  const category = isCategory(rawCategory) ? rawCategory : undefined;
+  const lists: (string | undefined)[] =
+    picked === EVERY_DEPARTMENT && manager ? [undefined] : picked ? [picked] : me.departmentIds;
+  const pick = (department: string, nextCategory = category) => {
+    const params = new URLSearchParams();
+    if (department) params.set('department', department);
+    if (nextCategory) params.set('category', nextCategory);
+    navigate(`/queue${params.size > 0 ? `?${params}` : ''}`, { replace: true });
+  };
 
   return (
     <section>
       <div className="page-head">
         <h1>{t('queue.title')}</h1>
-        <span className="muted">{t('queue.count', { count: items.length })}</span>
       </div>
       <div className="toolbar">
         <div role="tablist" aria-label={t('queue.title')} className="tabs">
@@ -62,8 +59,12 @@ export function QueuePage({ me }: { me: Person }) {
         {tab === 'department' && (manager || me.departmentIds.length > 1) && (
           <label className="field inline">
             <span>{t('common.department')}</span>
-            <select value={picked} onChange={(e) => setPicked(e.target.value)}>
-              <option value="">{t('queue.all')}</option>
+            <select value={picked} onChange={(e) => pick(e.target.value)}>
+              {manager ? (
+                <option value={EVERY_DEPARTMENT}>{t('queue.allDepartments')}</option>
+              ) : (
+                <option value="">{t('queue.all')}</option>
+              )}
               {departments
                 .filter((d) => manager || me.departmentIds.includes(d.id))
                 .map((d) => (
@@ -74,21 +75,57 @@ export function QueuePage({ me }: { me: Person }) {
             </select>
           </label>
         )}
+        {tab === 'department' && category && (
+          <span className="chip">
+            {t('queue.filteredCategory', { category: t(`category.${category}`) })}{' '}
+            <button type="button" className="ghost small" onClick={() => pick(picked, undefined)}>
+              {t('queue.clearFilter')}
+            </button>
+          </span>
+        )}
       </div>
-      {tab === 'department' && departmentIds.length === 0 ? (
+      {tab === 'mine' ? (
+        <QueueList filters={{ assigneeId: me.id, status: ['claimed', 'waiting'], sort: 'claimDue' }} me={me} />
+      ) : lists.length === 0 ? (
         <p className="muted">{t('queue.noDepartments')}</p>
-      ) : pending ? (
+      ) : (
+        lists.map((id) => (
+          <QueueList
+            key={id ?? EVERY_DEPARTMENT}
+            filters={queueFilters(id, category)}
+            me={me}
+            title={lists.length > 1 && id ? id : undefined}
+          />
+        ))
+      )}
+    </section>
+  );
+}
+
+/** One paged list: its total, the bombs loaded so far, and the next page on request. */
+function QueueList({ filters, me, title }: { filters: BombFilters; me: Person; title?: string | undefined }) {
+  const { t } = useI18n();
+  const now = useNow();
+  const names = useNames();
+  const list = useBombs(filters);
+  return (
+    <section className="queue-list" aria-label={title ? names.departments.get(title) : undefined}>
+      {title && <h2>{names.departments.get(title) ?? '—'}</h2>}
+      {list.isPending ? (
         <Loading />
-      ) : error ? (
-        <ErrorNote error={error} />
-      ) : items.length === 0 ? (
+      ) : list.error ? (
+        <ErrorNote error={list.error} onRetry={() => void list.refetch()} />
+      ) : list.items.length === 0 ? (
         <p className="muted">{t('queue.empty')}</p>
       ) : (
-        <ul className="queue" aria-label={t('queue.title')}>
-          {items.map((bomb) => (
-            <QueueRow key={bomb.id} bomb={bomb} now={now} names={names} me={me} />
-          ))}
-        </ul>
+        <>
+          <ul className="queue" aria-label={t('queue.title')}>
+            {list.items.map((bomb) => (
+              <QueueRow key={bomb.id} bomb={bomb} now={now} names={names} me={me} />
+            ))}
+          </ul>
+          <ListMore list={list} />
+        </>
       )}
     </section>
   );

@@ -1,8 +1,7 @@
 import { type Person, SEVERITY_WEIGHT } from '@defuse/shared';
 import { useBombs } from '../../api/bombs.ts';
 import { useIsolationPerson } from '../../api/isolation.ts';
-import { Link } from '../../app/router.tsx';
-import { Loading } from '../../app/ui.tsx';
+import { BombChips, Loading } from '../../app/ui.tsx';
 import { formatNumber } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { Sparkline } from '../dashboard/sparkline.tsx';
@@ -16,7 +15,7 @@ export default function SignalsPage({ me }: { me: Person }) {
   const filed = useBombs({ filedById: me.id, status: ['open', 'claimed', 'waiting'] });
   const assigned = useBombs({ assigneeId: me.id, status: ['claimed', 'waiting'] });
   if (signals.isPending && filed.isPending) return <Loading />;
-  const own = [...(filed.data ?? []), ...(assigned.data ?? []).filter((b) => b.filedById !== me.id)];
+  const own = [...filed.items, ...assigned.items.filter((b) => b.filedById !== me.id)];
   const localLoad = own.reduce((sum, b) => sum + SEVERITY_WEIGHT[b.severity], 0);
   const entry = signals.data;
   const state = entry?.state ?? 'ok';
@@ -28,7 +27,7 @@ export default function SignalsPage({ me }: { me: Person }) {
         <p className="support-line">{t(`signals.${state}`)}</p>
         <p>
           {t('signals.load')}: <strong>{formatNumber(entry?.signals.load ?? localLoad, locale)}</strong> ·{' '}
-          {t('signals.openBombs', { count: entry?.signals.openBombs ?? own.length })}
+          {t('signals.openBombs', { count: entry?.signals.openBombs ?? filed.total + assigned.total })}
         </p>
         {entry && entry.history.length > 0 && (
           <Sparkline values={entry.history.map((h) => h.load)} label={t('dashboard.load30')} />
@@ -40,12 +39,7 @@ export default function SignalsPage({ me }: { me: Person }) {
           <ul className="reasons">
             {entry.reasons.map((reason) => (
               <li key={reason.code}>
-                {reason.messages?.[locale] ?? reason.message}{' '}
-                {reason.bombIds.map((id) => (
-                  <Link key={id} to={`/bombs/${id}`} className="chip">
-                    {own.find((b) => b.id === id)?.key ?? id.slice(0, 8)}
-                  </Link>
-                ))}
+                {reason.messages?.[locale] ?? reason.message} <BombChips ids={reason.bombIds} keys={reason.bombKeys} />
               </li>
             ))}
           </ul>
