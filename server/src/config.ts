@@ -16,6 +16,12 @@ const EnvSchema = z.object({
   PUBLIC_ORIGIN: z.string().optional(),
   /** Set when the server sits behind a TLS-terminating proxy at this address: cookies become Secure. */
   TRUST_PROXY: z.string().optional(),
+  /** Notification e-mail goes through this server; unset: the inbox only. */
+  SMTP_URL: z
+    .string()
+    .regex(/^(smtps?:\/\/[^/]+.*)?$/, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  MAIL_FROM: z.string().min(3).max(200).default('Defuse <defuse@localhost>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -30,6 +36,8 @@ export type Config = {
   trustProxy: string | undefined;
   secureCookies: boolean;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  smtpUrl: string | undefined;
+  mailFrom: string;
 };
 
 export class ConfigError extends Error {}
@@ -91,5 +99,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trustProxy: proxies?.join(','),
     secureCookies: origins.every((o) => o.startsWith('https://')),
     logLevel: e.LOG_LEVEL,
+    smtpUrl: e.SMTP_URL?.trim() || undefined,
+    mailFrom: e.MAIL_FROM,
   };
 }

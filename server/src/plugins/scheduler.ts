@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { startWebhookDelivery } from '../commands/deliver-webhooks.ts';
 import { escalateDue } from '../commands/escalate-due.ts';
+import { drainNotifications } from '../commands/project-notifications.ts';
 import { drainIsolation } from '../commands/refresh-isolation.ts';
+import { type MailSetup, sendDueDigests, sendDueMail } from '../commands/send-notification-mail.ts';
 import type { Deps } from '../deps.ts';
 
 /**
@@ -54,3 +56,32 @@ SCHEDULER_TASKS.push(
 
 /** Isolation: project new events, then recompute people whose signals change with time alone. */
 SCHEDULER_TASKS.push({ name: 'isolation', run: (deps) => drainIsolation(deps, 20) });
+
+const mailing = new WeakMap<object, Promise<unknown>>();
+
+/**
+ * Notifications: project new events into inboxes (a few turns per tick, so a backlog never holds
+ * the tick), then send due e-mail in the background, one sender per database handle, so a slow
+ * or absent SMTP server never delays the other tasks. Without `mail` only the inbox fills.
+ */
+export function notificationTasks(mail: MailSetup | null): SchedulerTask[] {
+  const tasks: SchedulerTask[] = [
+    { name: 'notifications', run: (deps) => drainNotifications(deps, { email: mail !== null }, 5) },
+  ];
+  if (mail) {
+    tasks.push({
+      name: 'notification-mail',
+      run: (deps) => {
+        if (!mailing.has(deps.db)) {
+          const run = sendDueMail(deps, mail)
+            .then(() => sendDueDigests(deps, mail))
+            .catch(() => 0)
+            .finally(() => mailing.delete(deps.db));
+          mailing.set(deps.db, run);
+        }
+        return Promise.resolve();
+      },
+    });
+  }
+  return tasks;
+}
