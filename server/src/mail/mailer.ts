@@ -20,8 +20,9 @@ export interface Mailer {
  */
 const TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 };
 
-export function smtpMailer(url: string, from: string): Mailer {
-  const transport = nodemailer.createTransport(url, { ...TIMEOUTS, from });
+export function smtpMailer(url: string, from: string, timeouts: Partial<typeof TIMEOUTS> = {}): Mailer {
+  // Transport options first (the URL and timeouts); the second argument only holds message defaults.
+  const transport = nodemailer.createTransport({ url, ...TIMEOUTS, ...timeouts }, { from });
   return {
     async send(mail) {
       await transport.sendMail({ from, ...mail });
