@@ -46,3 +46,11 @@ export const adminKeys = {
   webhooks: ['webhook-deliveries'] as const,
   ownership: ['ownership-times'] as const,
 };
+
+/** The inbox: refetched when a notification arrives live or another tab marks items read. */
+export const notificationKeys = {
+  all: ['notifications'] as const,
+  list: () => [...notificationKeys.all, 'list'] as const,
+  count: () => [...notificationKeys.all, 'count'] as const,
+  preferences: () => ['notification-preferences'] as const,
+};
