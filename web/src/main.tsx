@@ -3,7 +3,7 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { api } from './api/client.ts';
-import { directoryKeys, isolationKeys } from './api/keys.ts';
+import { directoryKeys, isolationKeys, notificationKeys } from './api/keys.ts';
 import { createQueryClient } from './api/query-client.ts';
 import { App } from './app/app.tsx';
 import { I18nProvider } from './i18n/i18n.tsx';
@@ -13,12 +13,17 @@ const queryClient = createQueryClient();
 
 /**
  * The language choice follows the person to other devices; signed out, it stays on this one.
- * The isolation list speaks the account's language only, so it is fetched again once saved.
+ * The isolation list and the inbox speak the account's language, so they are fetched again once saved.
  */
 const rememberLocale = (locale: Locale) => {
   if (queryClient.getQueryData(directoryKeys.me))
     void api('/api/me', { method: 'PATCH', body: { locale } })
-      .then(() => queryClient.invalidateQueries({ queryKey: isolationKeys.list() }))
+      .then(() =>
+        Promise.all([
+          queryClient.invalidateQueries({ queryKey: isolationKeys.list() }),
+          queryClient.invalidateQueries({ queryKey: notificationKeys.all }),
+        ]),
+      )
       .catch(() => {});
 };
 

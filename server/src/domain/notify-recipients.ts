@@ -1,5 +1,5 @@
 import type { NotificationKind, TierTarget } from '@defuse/shared';
-import { booleanIn, textIn } from './event-fields.ts';
+import { booleanIn, numberIn, textIn } from './event-fields.ts';
 
 /** The part of an event that decides who hears about it. */
 export interface NotifyEvent {
@@ -87,7 +87,7 @@ const RULES: Record<string, Rule> = {
   'bomb.escalated': (e, bomb, dir) => {
     if (!bomb) return [];
     const target = textIn(e.data, 'target') as TierTarget | null;
-    const params = { tier: typeof e.data.tier === 'number' ? e.data.tier : null, reason: textIn(e.data, 'reason') };
+    const params = { tier: numberIn(e.data, 'tier'), reason: textIn(e.data, 'reason') };
     if (target === 'lead') return to('escalated', bomb.departmentId ? dir.leads(bomb.departmentId) : [], params);
     if (target === 'pm') return to('escalated', bomb.productPmId ? [bomb.productPmId] : dir.pms, params);
     if (target === 'admin') return to('escalated', dir.admins, params);

@@ -26,6 +26,15 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     return () => connection.stop();
   }, [connection]);
   useEffect(() => followOtherTabs(queryClient), [queryClient]);
+  // Notifications are not replayed after a drop: once the socket is back, the inbox is read again.
+  useEffect(() => {
+    let before = connection.getStatus();
+    return connection.subscribe(() => {
+      const now = connection.getStatus();
+      if (now === 'open' && before !== 'open') refreshInbox(queryClient);
+      before = now;
+    });
+  }, [connection, queryClient]);
   return <LiveContext.Provider value={connection}>{children}</LiveContext.Provider>;
 }
 
