@@ -43,26 +43,39 @@ export const NotificationsResponseSchema = z.object({
   unreadCount: z.number().int(),
 });
 
-export const MarkReadSchema = z.union([
-  z.strictObject({
+/** `{ids}` or `{all: true}`: one strict object (so unknown fields are refused), exactly one of the two. */
+export const MarkReadSchema = z
+  .strictObject({
     ids: z
-      .array(z.string().regex(/^\d{1,18}$/, 'a notification id'))
+      .array(
+        z
+          .string()
+          .max(18)
+          .regex(/^\d{1,18}$/, 'a notification id'),
+      )
       .min(1)
-      .max(500),
-  }),
-  z.strictObject({ all: z.literal(true) }),
-]);
+      .max(500)
+      .optional(),
+    all: z.literal(true).optional(),
+  })
+  .refine((b) => (b.ids === undefined) !== (b.all === undefined), 'send either ids or all: true');
 export type MarkRead = z.infer<typeof MarkReadSchema>;
 
-const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM (00:00–23:59)');
-const TimeZoneSchema = z.string().refine((tz) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'an IANA time zone such as Asia/Tokyo');
+const HHMM = z
+  .string()
+  .max(5)
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM (00:00–23:59)');
+const TimeZoneSchema = z
+  .string()
+  .max(64)
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'an IANA time zone such as Asia/Tokyo');
 const KindsSchema = z.array(z.enum(NOTIFICATION_KINDS)).max(NOTIFICATION_KINDS.length);
 
 export const DIGESTS = ['off', 'hourly', 'daily'] as const;

@@ -47,7 +47,7 @@ export async function notificationRoutes(app: FastifyInstance, { deps }: { deps:
     '/api/notifications/read',
     { bodyLimit: 32 * 1024, schema: { tags, body: MarkReadSchema } },
     async (request, reply) => {
-      const ids = 'all' in request.body ? 'all' : request.body.ids.map(Number);
+      const ids = request.body.ids?.map(Number) ?? 'all';
       await markRead(deps.db, viewerOf(request).id, ids, deps.clock.now());
       return reply.code(204).send();
     },
