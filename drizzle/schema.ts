@@ -419,3 +419,70 @@ export const personIsolationReasons = pgTable('person_isolation_reasons', {
     .references(() => people.id, { onDelete: 'cascade' }),
   reasons: jsonb('reasons').notNull(),
 });
+
+/**
+ * A person's inbox: one row per (event, person), written by the notification projector. Kind and
+ * params are stored, never text, so the board renders each item in the reader's language. The
+ * bigserial id is the keyset and the live cursor: only the projector inserts, one batch at a time
+ * under its cursor lock, so ids become visible in order.
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    eventSeq: bigint('event_seq', { mode: 'number' }).notNull(),
+    kind: text('kind').notNull(),
+    bombId: uuid('bomb_id').references(() => bombs.id, { onDelete: 'cascade' }),
+    lessonId: uuid('lesson_id'),
+    params: jsonb('params').$type<Record<string, unknown>>().notNull(),
+    at: ts('at').notNull(),
+    readAt: ts('read_at'),
+  },
+  (t) => [
+    uniqueIndex('notifications_once').on(t.eventSeq, t.personId),
+    index('notifications_person').on(t.personId, t.id.desc()),
+    index('notifications_unread').on(t.personId, t.id.desc()).where(sql`${t.readAt} is null`),
+  ],
+);
+
+/**
+ * One row per (event, person, channel) that is to leave the board: e-mail at once, or gathered
+ * into a digest. Claimed FOR UPDATE SKIP LOCKED with a lease, so each goes out at most once.
+ */
+export const notificationDeliveries = pgTable(
+  'notification_deliveries',
+  {
+    id: id(),
+    notificationId: bigint('notification_id', { mode: 'number' })
+      .notNull()
+      .references(() => notifications.id, { onDelete: 'cascade' }),
+    eventSeq: bigint('event_seq', { mode: 'number' }).notNull(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    channel: text('channel').notNull(),
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    createdAt: ts('created_at').notNull(),
+    sentAt: ts('sent_at'),
+  },
+  (t) => [
+    uniqueIndex('notification_deliveries_once').on(t.eventSeq, t.personId, t.channel),
+    index('notification_deliveries_due').on(t.channel, t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index('notification_deliveries_log').on(t.createdAt.desc(), t.id.desc()),
+  ],
+);
+
+/** What a person chose to hear where; no row means the defaults in API.md. */
+export const notificationPreferences = pgTable('notification_preferences', {
+  personId: uuid('person_id')
+    .primaryKey()
+    .references(() => people.id, { onDelete: 'cascade' }),
+  value: jsonb('value').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+});

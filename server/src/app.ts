@@ -26,6 +26,7 @@ import { feedbackRoutes } from './routes/feedback.ts';
 import { healthRoutes } from './routes/health.ts';
 import { isolationRoutes } from './routes/isolation.ts';
 import { liveRoutes } from './routes/live.ts';
+import { notificationRoutes } from './routes/notifications.ts';
 import { policyRoutes } from './routes/policies.ts';
 import { routingRoutes } from './routes/routing.ts';
 import { sessionRoutes } from './routes/session.ts';
@@ -131,6 +132,7 @@ export async function buildApp(deps: Deps, options: BuildOptions): Promise<Fasti
   await app.register(routingRoutes, { deps });
   await app.register(policyRoutes, { deps });
   await app.register(webhookRoutes, { deps });
+  await app.register(notificationRoutes, { deps });
   await app.register(livePlugin, { deps, ...(options.live && { options: options.live }) });
   await app.register(liveRoutes, { origins: config.publicOrigins });
   await app.register(isolationRoutes, { deps });

@@ -19,6 +19,12 @@ const EnvSchema = z.object({
   TRUST_PROXY: z.string().optional(),
   /** true: webhooks (and other outbound requests) may target private, loopback and link-local addresses. */
   OUTBOUND_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
+  /** Notification e-mail goes through this server; unset: the inbox only. */
+  SMTP_URL: z
+    .string()
+    .regex(/^(smtps?:\/\/[^/]+.*)?$/, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  MAIL_FROM: z.string().min(3).max(200).default('Defuse <defuse@localhost>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -34,6 +40,8 @@ export type Config = {
   secureCookies: boolean;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   outbound: OutboundPolicy;
+  smtpUrl: string | undefined;
+  mailFrom: string;
 };
 
 export class ConfigError extends Error {}
@@ -96,5 +104,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     secureCookies: origins.every((o) => o.startsWith('https://')),
     logLevel: e.LOG_LEVEL,
     outbound: { allowPrivate: e.OUTBOUND_ALLOW_PRIVATE === 'true' },
+    smtpUrl: e.SMTP_URL?.trim() || undefined,
+    mailFrom: e.MAIL_FROM,
   };
 }

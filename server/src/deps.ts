@@ -21,6 +21,10 @@ export interface ChangeSignal {
   personChanged?(personId: string): void;
   /** Hears `personChanged`, here or on another instance; null means "some may have been missed": re-check all. */
   subscribePeople?(listener: (personId: string | null) => void): () => void;
+  /** New inbox rows committed for these people: every instance sends them to their open sockets. */
+  notified?(personIds: string[]): void;
+  /** Hears `notified`, here or on another instance; null means "some may have been missed": look for everyone. */
+  subscribeNotified?(listener: (personIds: string[] | null) => void): () => void;
 }
 
 export interface Deps {

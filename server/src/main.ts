@@ -5,7 +5,8 @@ import { DataDirLockedError } from './db/data-dir-lock.ts';
 import { type Database, openEmbedded, openPostgres } from './db/open.ts';
 import { LocalSignal } from './live/local-signal.ts';
 import { PgSignal } from './live/pg-signal.ts';
-import { SCHEDULER_TASKS, schedulerPlugin } from './plugins/scheduler.ts';
+import { smtpMailer } from './mail/mailer.ts';
+import { notificationTasks, SCHEDULER_TASKS, schedulerPlugin } from './plugins/scheduler.ts';
 import { bootstrapAdmin, isEmpty } from './seed/bootstrap.ts';
 import { DEMO_PASSWORD, seedDemo } from './seed/demo.ts';
 import { SHUTDOWN_GRACE_MS, trackSockets } from './shutdown.ts';
@@ -33,7 +34,10 @@ async function main() {
   };
   // With PostgreSQL a slow poll backs up LISTEN/NOTIFY (a NOTIFY that failed to send).
   const app = await buildApp(deps, { config, webRoot: WEB_ROOT, live: { pollMs: database.pg ? 10_000 : 0 } });
-  await app.register(schedulerPlugin, { deps, tasks: SCHEDULER_TASKS });
+  // Without SMTP_URL notifications stay in the board's inbox.
+  const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : undefined;
+  const mail = mailer ? { mailer, origin: config.publicOrigins[0] ?? `http://localhost:${config.port}` } : null;
+  await app.register(schedulerPlugin, { deps, tasks: [...SCHEDULER_TASKS, ...notificationTasks(mail)] });
   breakerChanged = (open) =>
     open
       ? app.log.error({ event: 'db.unreachable' }, 'database unreachable: answering 503 until a probe gets through')
@@ -66,6 +70,7 @@ async function main() {
       }, 1000).unref();
     }, SHUTDOWN_GRACE_MS).unref();
     await app.close();
+    mailer?.close();
     await pgSignal?.close();
     await database.close();
     process.exit(0);

@@ -11,6 +11,7 @@ export * from './feedback.ts';
 export * from './isolation.ts';
 export * from './live.ts';
 export * from './live-client.ts';
+export * from './notification.ts';
 export * from './person.ts';
 export * from './routing.ts';
 export * from './webhook.ts';

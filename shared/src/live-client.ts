@@ -18,6 +18,7 @@
  */
 import type { DefuseEvent } from './events/index.ts';
 import { LIVE_CLOSE, type ServerMessage, ServerMessageSchema } from './live.ts';
+import type { Notification } from './notification.ts';
 
 /** `connecting` first time; `open` once the server said hello; `reconnecting` after a drop; `closed` for good. */
 export type LiveStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -42,6 +43,7 @@ export type LiveEffect =
   | { type: 'open_socket'; after: number | null }
   | { type: 'close_socket' }
   | { type: 'deliver'; event: DefuseEvent }
+  | { type: 'notify'; notification: Notification }
   | { type: 'resync' }
   | { type: 'status'; status: LiveStatus }
   | { type: 'schedule_reconnect'; delayMs: number }
@@ -118,6 +120,9 @@ function onMessage(state: LiveState, message: ServerMessage): { state: LiveState
       if (state.lastSeq !== null && seq <= state.lastSeq) return { state, effects: [] };
       return { state: { ...state, lastSeq: seq }, effects: [{ type: 'deliver', event: message.event }] };
     }
+    case 'notification':
+      // Not part of the seq stream: the inbox dedupes by id.
+      return { state, effects: [{ type: 'notify', notification: message.notification }] };
     case 'pong':
       return { state, effects: [] };
   }
@@ -156,6 +161,8 @@ export interface LiveClientOptions {
   onEvent(event: DefuseEvent): void;
   /** The server could not replay the gap: reload what the page shows. */
   onResync?(): void;
+  /** A new item in the signed-in person's inbox. */
+  onNotification?(notification: Notification): void;
   onStatus?(status: LiveStatus): void;
   /** The session ended (signed out, disabled, expired): the client stops; send the person to sign in. */
   onSessionEnded?(): void;
@@ -277,6 +284,8 @@ export function createLiveClient(options: LiveClientOptions): LiveClient {
       }
       case 'deliver':
         return options.onEvent(effect.event);
+      case 'notify':
+        return options.onNotification?.(effect.notification);
       case 'resync':
         return options.onResync?.();
       case 'status':

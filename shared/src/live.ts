@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EventSchema } from './events/index.ts';
+import { NotificationSchema } from './notification.ts';
 
 /** Bumped on any incompatible change to the messages below. */
 export const LIVE_PROTOCOL_VERSION = 1;
@@ -18,6 +19,8 @@ export const LiveQuerySchema = z.strictObject({ after: z.coerce.number().int().m
 export const ServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hello'), lastSeq: z.number().int(), protocol: z.number().int() }),
   z.object({ type: z.literal('event'), event: EventSchema }),
+  /** A new item in this person's inbox (only ever sent to that person's sockets). */
+  z.object({ type: z.literal('notification'), notification: NotificationSchema }),
   /** The requested resume point is older than the server keeps: reload everything. */
   z.object({ type: z.literal('resync') }),
   z.object({ type: z.literal('pong') }),

@@ -202,6 +202,36 @@ const MATRIX: Row[] = [
     allowed: adminOnly,
     request: () => ({ method: 'GET', url: '/api/webhooks/deliveries' }),
   },
+  // Each person's own inbox and preferences; the e-mail delivery log is the admin's.
+  {
+    route: 'GET /api/notifications',
+    allowed: everyone,
+    request: () => ({ method: 'GET', url: '/api/notifications' }),
+  },
+  {
+    route: 'POST /api/notifications/read',
+    allowed: everyone,
+    request: () => ({ method: 'POST', url: '/api/notifications/read', payload: { all: true } }),
+  },
+  {
+    route: 'GET /api/me/notifications',
+    allowed: everyone,
+    request: () => ({ method: 'GET', url: '/api/me/notifications' }),
+  },
+  {
+    route: 'PUT /api/me/notifications',
+    allowed: everyone,
+    request: () => ({
+      method: 'PUT',
+      url: '/api/me/notifications',
+      payload: { email: { kinds: [], digest: 'off' }, push: { kinds: [] }, quietHours: null },
+    }),
+  },
+  {
+    route: 'GET /api/admin/deliveries',
+    allowed: adminOnly,
+    request: () => ({ method: 'GET', url: '/api/admin/deliveries' }),
+  },
   // Isolation is a workload signal: the board for pms, admins and leads (their departments' people),
   // and each person's own entry for that person.
   {
@@ -306,7 +336,14 @@ describe('the authorization matrix', () => {
     const routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
     );
-    const PUBLIC = ['GET /api/health', 'POST /api/session', 'DELETE /api/session'];
+    // Unsubscribe links carry their own signed proof (tested in notification-mail.test.ts).
+    const PUBLIC = [
+      'GET /api/health',
+      'POST /api/session',
+      'DELETE /api/session',
+      'GET /api/notifications/unsubscribe',
+      'POST /api/notifications/unsubscribe',
+    ];
     const missing = routes.filter((r) => !PUBLIC.includes(r) && !MATRIX.some((row) => row.route === r));
     expect(missing).toEqual([]);
   });

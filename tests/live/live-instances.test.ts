@@ -1,17 +1,12 @@
-import { buildApp } from '@defuse/server/app';
 import { runChange } from '@defuse/server/commands/run-change';
-import { openPostgres } from '@defuse/server/db/open';
-import type { Deps } from '@defuse/server/deps';
-import { LocalSignal } from '@defuse/server/live/local-signal';
-import { PgSignal } from '@defuse/server/live/pg-signal';
 import { appendEvents } from '@defuse/server/queries/events';
 import { sql } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LiveSocket, listenOnPort0, openLive, testConfig, until } from '../helpers/app.ts';
+import { type LiveSocket, openLive, until } from '../helpers/app.ts';
 import { manualClock } from '../helpers/clock.ts';
 import { freshDatabase, usingPostgres } from '../helpers/db.ts';
 import { createActor, createWorkspace, fileBomb, isolationChanged } from '../helpers/factories.ts';
+import { type Instance, startInstance } from '../helpers/instances.ts';
 
 /**
  * Several server instances sharing one PostgreSQL, signalling through LISTEN/NOTIFY. This needs
@@ -26,39 +21,11 @@ describe.runIf(usingPostgres())('two instances on one PostgreSQL', () => {
   let b: Instance;
   let w: Awaited<ReturnType<typeof createWorkspace>>;
 
-  interface Instance {
-    app: FastifyInstance;
-    deps: Deps;
-    ws: string;
-    close(): Promise<void>;
-  }
-
-  async function startInstance(url: string, signal: 'notify' | 'local'): Promise<Instance & { pgSignal?: PgSignal }> {
-    const db = openPostgres(url, { max: 5 });
-    const pg = db.pg;
-    if (!pg) throw new Error('expected a PostgreSQL connection');
-    const pgSignal = signal === 'notify' ? await PgSignal.start(pg) : undefined;
-    const deps: Deps = { db: db.db, dbKind: db.kind, clock, signal: pgSignal ?? new LocalSignal() };
-    const app = await buildApp(deps, { config: testConfig, logger: false });
-    const { ws } = await listenOnPort0(app);
-    return {
-      app,
-      deps,
-      ws,
-      ...(pgSignal && { pgSignal }),
-      async close() {
-        await app.close();
-        await pgSignal?.close();
-        await db.close();
-      },
-    };
-  }
-
   beforeAll(async () => {
     database = await freshDatabase();
     if (!database.url) throw new Error('freshDatabase gave no url on PostgreSQL');
-    a = await startInstance(database.url, 'notify');
-    b = await startInstance(database.url, 'notify');
+    a = await startInstance(database.url, clock);
+    b = await startInstance(database.url, clock);
     w = await createWorkspace(a);
   });
   afterAll(async () => {
@@ -86,7 +53,8 @@ describe.runIf(usingPostgres())('two instances on one PostgreSQL', () => {
   });
 
   it('coalesces a burst of commits into one NOTIFY', async () => {
-    const signal = a.deps.signal as PgSignal;
+    const signal = a.pgSignal;
+    if (!signal) throw new Error('instance A signals through PostgreSQL');
     await signal.settled();
     const before = signal.notifications;
     // Seqs above any real one, so that this burst is the only thing left to notify.
@@ -98,7 +66,7 @@ describe.runIf(usingPostgres())('two instances on one PostgreSQL', () => {
 
   it('catches up after a lost notification once its listener reconnects', async () => {
     // C writes without notifying anyone, as if its NOTIFY had been lost.
-    const c = await startInstance(database.url ?? '', 'local');
+    const c = await startInstance(database.url ?? '', clock, 'local');
     try {
       const onB = await openLive(b.ws, { headers: w.pm.headers });
       await onB.waitForLive('hello');

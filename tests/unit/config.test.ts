@@ -14,6 +14,18 @@ describe('loadConfig', () => {
     });
   });
 
+  it('sends no e-mail without SMTP_URL; takes an smtp:// or smtps:// one and refuses anything else', () => {
+    expect(loadConfig({})).toMatchObject({ smtpUrl: undefined, mailFrom: 'Defuse <defuse@localhost>' });
+    expect(loadConfig({ SMTP_URL: '' }).smtpUrl).toBeUndefined();
+    expect(
+      loadConfig({ SMTP_URL: 'smtps://u:p@mail.example.com:465', MAIL_FROM: 'Ops <ops@example.com>' }),
+    ).toMatchObject({
+      smtpUrl: 'smtps://u:p@mail.example.com:465',
+      mailFrom: 'Ops <ops@example.com>',
+    });
+    expect(() => loadConfig({ SMTP_URL: 'http://mail.example.com' })).toThrow(/SMTP_URL/);
+  });
+
   it('does not seed a real PostgreSQL unless asked', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).seed).toBe('none');
     expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db', DEFUSE_SEED: 'demo' }).seed).toBe('demo');

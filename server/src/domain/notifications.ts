@@ -1,7 +1,7 @@
 import type { EscalationReason, TierTarget } from '@defuse/shared';
 
-/** Webhook messages reach a mixed channel, so each carries Japanese and English. */
-const REASON: Record<EscalationReason, { ja: string; en: string }> = {
+/** Webhook messages reach a mixed channel, so each carries Japanese and English; the inbox and e-mail use one. */
+export const REASON: Record<EscalationReason, { ja: string; en: string }> = {
   claim_overdue: { ja: '担当者が決まらないまま期限を過ぎました', en: 'nobody claimed it in time' },
   resolve_overdue: { ja: '解決期限を過ぎました', en: 'it was not resolved in time' },
   claimed_idle: { ja: '担当者の対応が止まっています', en: 'its assignee has not acted on it' },

@@ -8,6 +8,7 @@ import { type EventWithAudience, lastEventSeq, listEventsWithAudience } from '..
 import { SettledSeq } from '../queries/settled-seq.ts';
 import type { Viewer } from '../viewer.ts';
 import { type ConnectionLimits, type Credential, LiveConnection } from './connection.ts';
+import { NotificationFeed } from './notification-feed.ts';
 import { canSeeEvent } from './visibility.ts';
 
 export interface LiveOptions extends ConnectionLimits {
@@ -76,6 +77,7 @@ export class LiveHub extends EventEmitter {
   private readonly connections = new Set<LiveConnection>();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly unsubscribe: (() => void)[] = [];
+  private readonly feed: NotificationFeed;
 
   constructor(
     private readonly deps: Pick<Deps, 'db' | 'clock' | 'signal'>,
@@ -85,6 +87,11 @@ export class LiveHub extends EventEmitter {
     super();
     this.options = { ...DEFAULT_LIVE_OPTIONS, ...options };
     this.settled = new SettledSeq(deps.db);
+    this.feed = new NotificationFeed(
+      deps,
+      (personId) => this.connectionsOf(personId),
+      (err) => this.log.error({ err }, 'live: sending notifications failed'),
+    );
   }
 
   /** The last seq this instance has read and fanned out. */
@@ -110,7 +117,11 @@ export class LiveHub extends EventEmitter {
       const offPeople = signal.subscribePeople?.(
         (personId) => void this.revalidate(personId === null ? () => true : (conn) => conn.viewer.id === personId),
       );
-      for (const o of [off, offPeople]) if (o) this.unsubscribe.push(o);
+      // New inbox rows (or, null, some may have been missed): look for everyone connected here.
+      const offNotified = signal.subscribeNotified?.((ids) =>
+        this.feed.wake(ids ?? [...this.connections].map((c) => c.viewer.id)),
+      );
+      for (const o of [off, offPeople, offNotified]) if (o) this.unsubscribe.push(o);
       // Start from what has settled: history is the replay's job, not the live fan-out's.
       this.cursor = await this.settled.settle();
       const every = (ms: number, fn: () => void) => {
@@ -228,6 +239,7 @@ export class LiveHub extends EventEmitter {
     try {
       // What this instance has read and fanned out: the newest seq it can promise has no gap below.
       const newest = await this.readUpToNow(500);
+      await this.feed.join(conn);
       conn.send(frameOf({ type: 'hello', lastSeq: newest, protocol: LIVE_PROTOCOL_VERSION }));
       // A client may be a little ahead of this instance (it read /api/events, or another instance):
       // it keeps its place. Only a seq no event here ever had means another database.

@@ -20,4 +20,13 @@ export class LocalSignal extends EventEmitter implements ChangeSignal {
     this.on('person', listener);
     return () => this.off('person', listener);
   }
+
+  notified(personIds: string[] | null): void {
+    this.emit('notified', personIds);
+  }
+
+  subscribeNotified(listener: (personIds: string[] | null) => void): () => void {
+    this.on('notified', listener);
+    return () => this.off('notified', listener);
+  }
 }

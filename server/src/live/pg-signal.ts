@@ -7,6 +7,10 @@ import { LocalSignal } from './local-signal.ts';
 export const EVENTS_CHANNEL = 'defuse_events';
 /** Whose access changed; its payload is a person id, never a token. */
 export const PEOPLE_CHANNEL = 'defuse_people';
+/** Who has new inbox rows: person ids, comma-separated, never the notifications themselves. */
+export const NOTIFIED_CHANNEL = 'defuse_notified';
+/** NOTIFY payloads stop at 8000 bytes: 36-character ids, 200 to a message. */
+const IDS_PER_NOTIFY = 200;
 
 /**
  * Commits signalled across instances with PostgreSQL LISTEN/NOTIFY. The notification is only a
@@ -22,6 +26,8 @@ export class PgSignal implements ChangeSignal {
   private burstSeq = 0;
   /** People whose change is still to be announced to the other instances. */
   private readonly changedPeople = new Set<string>();
+  /** People with new inbox rows still to be announced. */
+  private readonly notifiedPeople = new Set<string>();
   private flushing: Promise<void> | undefined;
   private closed = false;
   private readonly unlisten: (() => Promise<void>)[] = [];
@@ -52,6 +58,12 @@ export class PgSignal implements ChangeSignal {
       () => signal.local.personChanged(null),
     );
     signal.unlisten.push(people.unlisten);
+    const notified = await sql.listen(
+      NOTIFIED_CHANNEL,
+      (payload) => signal.local.notified(payload.split(',').filter((id) => id !== '')),
+      () => signal.local.notified(null),
+    );
+    signal.unlisten.push(notified.unlisten);
     return signal;
   }
 
@@ -72,8 +84,18 @@ export class PgSignal implements ChangeSignal {
     return this.local.subscribePeople(listener);
   }
 
+  notified(personIds: string[]): void {
+    // Every instance, this one included, hears it through the database: one path for all.
+    for (const id of personIds) this.notifiedPeople.add(id);
+    this.kick();
+  }
+
+  subscribeNotified(listener: (personIds: string[] | null) => void): () => void {
+    return this.local.subscribeNotified(listener);
+  }
+
   private get pending(): boolean {
-    return this.burstSeq > 0 || this.changedPeople.size > 0;
+    return this.burstSeq > 0 || this.changedPeople.size > 0 || this.notifiedPeople.size > 0;
   }
 
   private kick(): void {
@@ -100,8 +122,10 @@ export class PgSignal implements ChangeSignal {
     while (!this.closed && this.pending) {
       const seq = this.burstSeq;
       const people = [...this.changedPeople];
+      const notified = [...this.notifiedPeople];
       this.burstSeq = 0;
       this.changedPeople.clear();
+      this.notifiedPeople.clear();
       try {
         if (seq > 0) {
           await this.sql.notify(EVENTS_CHANNEL, String(seq));
@@ -111,10 +135,15 @@ export class PgSignal implements ChangeSignal {
           await this.sql.notify(PEOPLE_CHANNEL, people[0]);
           people.shift();
         }
+        while (notified.length > 0) {
+          await this.sql.notify(NOTIFIED_CHANNEL, notified.slice(0, IDS_PER_NOTIFY).join(','));
+          notified.splice(0, IDS_PER_NOTIFY);
+        }
       } catch (err) {
         // The database is away: other instances will re-read when they relisten; retry meanwhile.
         this.burstSeq = Math.max(this.burstSeq, seq);
         for (const personId of people) this.changedPeople.add(personId);
+        for (const personId of notified) this.notifiedPeople.add(personId);
         this.onError(err);
         await delay(1000);
       }

@@ -14,6 +14,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** No sign-in needed (health, sign-in, docs). */
     public?: boolean;
+    /**
+     * A public route whose request carries its own proof (a signed link) and changes only what
+     * that proof names: it may come from any Origin (a mail client's one-click unsubscribe).
+     */
+    anyOrigin?: boolean;
     /** Only these roles may call the route. */
     roles?: readonly Role[];
   }
@@ -81,7 +86,8 @@ export const authPlugin = fp(
       const unmatched = request.routeOptions.url === undefined;
       if (!request.url.startsWith('/api/') || config.public || unmatched) {
         // Sign-in from a foreign page is refused too (login CSRF).
-        if (!SAFE_METHODS.has(request.method) && request.headers.origin && !origins.includes(request.headers.origin)) {
+        const foreign = request.headers.origin && !origins.includes(request.headers.origin);
+        if (!SAFE_METHODS.has(request.method) && foreign && !(config.public && config.anyOrigin)) {
           return sendError(reply, 403, 'forbidden', 'Origin not allowed');
         }
         return;

@@ -3,7 +3,9 @@ import fp from 'fastify-plugin';
 import { pruneSignInCounters } from '../auth/sign-in-limit.ts';
 import { startWebhookDelivery } from '../commands/deliver-webhooks.ts';
 import { escalateDue } from '../commands/escalate-due.ts';
+import { drainNotifications } from '../commands/project-notifications.ts';
 import { drainIsolation } from '../commands/refresh-isolation.ts';
+import { type MailSetup, sendDueDigests, sendDueMail } from '../commands/send-notification-mail.ts';
 import type { Deps } from '../deps.ts';
 
 /**
@@ -67,3 +69,32 @@ SCHEDULER_TASKS.push({
     await pruneSignInCounters(deps.db, now);
   },
 });
+
+const mailing = new WeakMap<object, Promise<unknown>>();
+
+/**
+ * Notifications: project new events into inboxes (a few turns per tick, so a backlog never holds
+ * the tick), then send due e-mail in the background, one sender per database handle, so a slow
+ * or absent SMTP server never delays the other tasks. Without `mail` only the inbox fills.
+ */
+export function notificationTasks(mail: MailSetup | null): SchedulerTask[] {
+  const tasks: SchedulerTask[] = [
+    { name: 'notifications', run: (deps) => drainNotifications(deps, { email: mail !== null }, 5) },
+  ];
+  if (mail) {
+    tasks.push({
+      name: 'notification-mail',
+      run: (deps) => {
+        if (!mailing.has(deps.db)) {
+          const run = sendDueMail(deps, mail)
+            .then(() => sendDueDigests(deps, mail))
+            .catch(() => 0)
+            .finally(() => mailing.delete(deps.db));
+          mailing.set(deps.db, run);
+        }
+        return Promise.resolve();
+      },
+    });
+  }
+  return tasks;
+}

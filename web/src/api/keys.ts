@@ -55,3 +55,11 @@ export const adminKeys = {
 export const tokenKeys = {
   mine: ['api-tokens'] as const,
 };
+
+/** The inbox: refetched when a notification arrives live or another tab marks items read. */
+export const notificationKeys = {
+  all: ['notifications'] as const,
+  list: () => [...notificationKeys.all, 'list'] as const,
+  count: () => [...notificationKeys.all, 'count'] as const,
+  preferences: () => ['notification-preferences'] as const,
+};

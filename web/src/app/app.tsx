@@ -6,6 +6,7 @@ import { directoryKeys } from '../api/keys.ts';
 import { FilePage } from '../features/field/file-page.tsx';
 import { MyBombsPage } from '../features/field/my-bombs-page.tsx';
 import { OutboxProvider } from '../features/field/outbox-provider.tsx';
+import { Bell } from '../features/inbox/bell.tsx';
 import { BombPage } from '../features/queue/bomb-page.tsx';
 import { QueuePage } from '../features/queue/queue-page.tsx';
 import { storedLocale, useI18n } from '../i18n/i18n.tsx';
@@ -21,6 +22,8 @@ const FeedbackPage = lazy(() => import('../features/dashboard/feedback-page.tsx'
 const AdminPage = lazy(() => import('../features/admin/admin-page.tsx'));
 const SignalsPage = lazy(() => import('../features/signals/signals-page.tsx'));
 const TokensPage = lazy(() => import('../features/tokens/tokens-page.tsx'));
+const InboxPage = lazy(() => import('../features/inbox/inbox-page.tsx'));
+const PreferencesPage = lazy(() => import('../features/inbox/preferences-page.tsx'));
 
 interface NavItem {
   to: string;
@@ -119,6 +122,7 @@ function Shell({ me }: { me: Person }) {
           </ul>
         </nav>
         <div className="topbar-tools">
+          <Bell current={path === '/inbox'} />
           <LiveIndicator />
           <button
             type="button"
@@ -149,6 +153,8 @@ function Route({ path, me }: { path: string; me: Person }): ReactNode {
   if (path === '/queue') return <QueuePage me={me} />;
   if (path === '/signals') return <SignalsPage me={me} />;
   if (path === '/dashboard') return <DashboardPage me={me} />;
+  if (path === '/inbox') return <InboxPage />;
+  if (path === '/settings/notifications') return <PreferencesPage />;
   if (path.startsWith('/admin')) return <AdminPage />;
   if (path === '/tokens') return <TokensPage />;
   const bomb = matchPath('/bombs/:id', path);

@@ -1,4 +1,4 @@
-import { createLiveClient, type DefuseEvent, type LiveClient } from '@defuse/shared';
+import { createLiveClient, type DefuseEvent, type LiveClient, type Notification } from '@defuse/shared';
 import { api } from '../api/client.ts';
 import {
   initialLiveState,
@@ -18,6 +18,8 @@ const POLL_PAGE = 500;
 export interface LiveCallbacks {
   onEffect(effect: LiveEffect): void;
   onSessionEnded(): void;
+  /** A new item in the signed-in person's inbox. */
+  onNotification?(notification: Notification): void;
 }
 
 /**
@@ -58,6 +60,7 @@ export class LiveConnection {
       url: `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/api/live`,
       onEvent: (event) => this.dispatch({ type: 'event', event }),
       onResync: () => this.dispatch({ type: 'resync' }),
+      onNotification: (notification) => this.callbacks.onNotification?.(notification),
       onStatus: (status) => this.dispatch({ type: 'socket_status', status }),
       onSessionEnded: () => this.callbacks.onSessionEnded(),
     });

@@ -2,6 +2,7 @@ import type { DefuseEvent } from '@defuse/shared';
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useContext, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { directoryKeys } from '../api/keys.ts';
+import { followOtherTabs, refreshInbox } from '../api/notifications.ts';
 import { createLiveEffectApplier } from './apply-live-effect.ts';
 import { LiveConnection } from './live-connection.ts';
 import type { LiveStatus } from './live-reducer.ts';
@@ -17,12 +18,23 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         onEffect: createLiveEffectApplier(queryClient),
         // Signed out elsewhere, disabled or expired: back to the sign-in form.
         onSessionEnded: () => void queryClient.invalidateQueries({ queryKey: directoryKeys.me }),
+        onNotification: () => refreshInbox(queryClient),
       }),
   );
   useEffect(() => {
     connection.start();
     return () => connection.stop();
   }, [connection]);
+  useEffect(() => followOtherTabs(queryClient), [queryClient]);
+  // Notifications are not replayed after a drop: once the socket is back, the inbox is read again.
+  useEffect(() => {
+    let before = connection.getStatus();
+    return connection.subscribe(() => {
+      const now = connection.getStatus();
+      if (now === 'open' && before !== 'open') refreshInbox(queryClient);
+      before = now;
+    });
+  }, [connection, queryClient]);
   return <LiveContext.Provider value={connection}>{children}</LiveContext.Provider>;
 }
 
