@@ -121,6 +121,10 @@ const AGGREGATES: Row[] = [
 const NOT_AGGREGATES: Record<string, string> = {
   'GET /api/health': 'no data',
   'GET /api/me': 'the caller',
+  'GET /api/me/notifications': 'the caller’s preferences, no bombs',
+  'GET /api/notifications': 'the caller’s inbox, written only for bombs they could see (notifications.test.ts)',
+  'GET /api/notifications/unsubscribe': 'a signed link’s page, no bombs',
+  'GET /api/admin/deliveries': 'admins only, who read every bomb',
   'GET /api/tokens': "the caller's own tokens (admins: anyone's), no bombs",
   'GET /api/people': 'the directory, no bombs',
   'GET /api/departments': 'the directory, no bombs',

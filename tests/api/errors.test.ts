@@ -308,11 +308,13 @@ describe('invalid Unicode (check 24)', () => {
     }
   });
 
-  it('a query whose escapes do not decode (the UTF-8 of a lone surrogate, %zz) is a 400', async () => {
+  it('a query whose escapes do not decode (the UTF-8 of a lone surrogate, %zz) is a 400 naming the parameter', async () => {
     for (const q of ['%ED%A0%80', '%zz', 'a%E0%A4%A']) {
-      const res = await ctx.app.inject({ method: 'GET', url: `/api/bombs?q=${q}`, headers: ws.field.headers });
-      expect(expectApiError(res, 400, 'validation_failed').error.fields?.[0]?.path).toBe('query');
+      const res = await ctx.app.inject({ method: 'GET', url: `/api/bombs?limit=5&q=${q}`, headers: ws.field.headers });
+      expect(expectApiError(res, 400, 'validation_failed').error.fields?.[0]?.path).toBe('q');
     }
+    const badName = await ctx.app.inject({ method: 'GET', url: '/api/bombs?%zz=1', headers: ws.field.headers });
+    expect(expectApiError(badName, 400, 'validation_failed').error.fields?.[0]?.path).toBe('query');
     const fine = await ctx.app.inject({
       method: 'GET',
       url: '/api/bombs?q=%E7%B4%8D%E5%93%81',

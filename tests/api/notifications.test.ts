@@ -114,7 +114,12 @@ describe('notifications: who hears what, and the inbox API', () => {
           at: ctx.clock.now(),
           data: { state: 'watch', previousState: 'ok', score: 40, reasons: [] },
         },
-        { type: 'admin.person_updated' as 'bomb.filed', actorId: w.admin.id, at: ctx.clock.now(), data: {} },
+        {
+          type: 'admin.person_updated',
+          actorId: w.admin.id,
+          at: ctx.clock.now(),
+          data: { personId: w.member.id, changed: ['name'], before: { name: 'A' }, after: { name: 'B' } },
+        },
       ]),
     }));
     await project();

@@ -2,14 +2,26 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { sendError } from './errors.ts';
 
-/** True when every %-escape of the query string decodes to UTF-8 (a bad one throws). */
-function decodes(query: string): boolean {
+function decodes(text: string): boolean {
   try {
-    decodeURIComponent(query);
+    decodeURIComponent(text);
     return true;
   } catch {
     return false;
   }
+}
+
+/**
+ * The first query parameter whose name or value has a %-escape that does not decode to UTF-8,
+ * named so the error points at it (`cursor`), or `query` when even its name does not decode.
+ */
+export function badQueryField(query: string): string | null {
+  for (const pair of query.split('&')) {
+    const [name = '', value = ''] = pair.split('=', 2);
+    if (!decodes(name)) return 'query';
+    if (!decodes(value)) return name;
+  }
+  return null;
 }
 
 /**
@@ -22,9 +34,10 @@ export const queryEncodingPlugin = fp(
     app.addHook('onRequest', async (request, reply) => {
       const at = request.url.indexOf('?');
       if (at === -1 || !request.url.includes('%', at)) return;
-      if (!decodes(request.url.slice(at + 1))) {
+      const field = badQueryField(request.url.slice(at + 1));
+      if (field !== null) {
         return sendError(reply, 400, 'validation_failed', 'The URL is not valid (a bad percent-encoding)', {
-          fields: [{ path: 'query', message: 'Not a valid percent-encoding' }],
+          fields: [{ path: field, message: 'Not a valid percent-encoding' }],
         });
       }
     });
