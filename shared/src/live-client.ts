@@ -21,10 +21,10 @@ import { LIVE_CLOSE, type ServerMessage, ServerMessageSchema } from './live.ts';
 import type { Notification } from './notification.ts';
 
 /** `connecting` first time; `open` once the server said hello; `reconnecting` after a drop; `closed` for good. */
-export type LiveStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
+export type StreamStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
-export interface LiveState {
-  status: LiveStatus;
+export interface StreamState {
+  status: StreamStatus;
   /** Seq of the last event delivered (or the hello point): where the next socket resumes. */
   lastSeq: number | null;
   /** The current socket's hello.lastSeq: after a resync the stream continues from there. */
@@ -33,19 +33,19 @@ export interface LiveState {
   attempt: number;
 }
 
-export type LiveInput =
+export type StreamInput =
   | { type: 'connect' }
   | { type: 'message'; message: ServerMessage }
   | { type: 'closed'; code: number }
   | { type: 'stop' };
 
-export type LiveEffect =
+export type StreamEffect =
   | { type: 'open_socket'; after: number | null }
   | { type: 'close_socket' }
   | { type: 'deliver'; event: DefuseEvent }
   | { type: 'notify'; notification: Notification }
   | { type: 'resync' }
-  | { type: 'status'; status: LiveStatus }
+  | { type: 'status'; status: StreamStatus }
   | { type: 'schedule_reconnect'; delayMs: number }
   | { type: 'session_ended' };
 
@@ -60,16 +60,16 @@ export function backoffDelay(attempt: number, random: () => number): number {
   return Math.round(ceiling * (0.5 + random() / 2));
 }
 
-export function initialLiveState(after?: number): LiveState {
+export function initialStreamState(after?: number): StreamState {
   return { status: 'connecting', lastSeq: after ?? null, helloSeq: null, attempt: 0 };
 }
 
 /** One step of the client: the next state and what to do. Pure, so that every case is unit-tested. */
 export function liveStep(
-  state: LiveState,
-  input: LiveInput,
+  state: StreamState,
+  input: StreamInput,
   random: () => number = Math.random,
-): { state: LiveState; effects: LiveEffect[] } {
+): { state: StreamState; effects: StreamEffect[] } {
   if (state.status === 'closed') return { state, effects: [] };
   switch (input.type) {
     case 'connect':
@@ -87,7 +87,7 @@ export function liveStep(
         };
       }
       const attempt = state.attempt + 1;
-      const status: LiveStatus = state.status === 'connecting' ? 'connecting' : 'reconnecting';
+      const status: StreamStatus = state.status === 'connecting' ? 'connecting' : 'reconnecting';
       return {
         state: { ...state, status, attempt, helloSeq: null },
         effects: [
@@ -101,10 +101,10 @@ export function liveStep(
   }
 }
 
-function onMessage(state: LiveState, message: ServerMessage): { state: LiveState; effects: LiveEffect[] } {
+function onMessage(state: StreamState, message: ServerMessage): { state: StreamState; effects: StreamEffect[] } {
   switch (message.type) {
     case 'hello': {
-      const next: LiveState = {
+      const next: StreamState = {
         status: 'open',
         lastSeq: state.lastSeq ?? message.lastSeq,
         helloSeq: message.lastSeq,
@@ -163,7 +163,7 @@ export interface LiveClientOptions {
   onResync?(): void;
   /** A new item in the signed-in person's inbox. */
   onNotification?(notification: Notification): void;
-  onStatus?(status: LiveStatus): void;
+  onStatus?(status: StreamStatus): void;
   /** The session ended (signed out, disabled, expired): the client stops; send the person to sign in. */
   onSessionEnded?(): void;
   /** A ping every this often; a socket silent for two of them is presumed dead and replaced. */
@@ -175,7 +175,7 @@ export interface LiveClientOptions {
 }
 
 export interface LiveClient {
-  readonly status: LiveStatus;
+  readonly status: StreamStatus;
   readonly lastSeq: number | null;
   /** Skips the backoff wait (call on the browser's `online` event). */
   reconnectNow(): void;
@@ -204,13 +204,13 @@ export function createLiveClient(options: LiveClientOptions): LiveClient {
   const random = options.random ?? Math.random;
   const pingMs = options.pingIntervalMs ?? 25_000;
 
-  let state = initialLiveState(options.after);
+  let state = initialStreamState(options.after);
   let socket: LiveWebSocket | null = null;
   let reconnectTimer: unknown = null;
   let pingTimer: unknown = null;
   let heardSincePing = true;
 
-  const dispatch = (input: LiveInput) => {
+  const dispatch = (input: StreamInput) => {
     const step = liveStep(state, input, random);
     state = step.state;
     for (const effect of step.effects) run(effect);
@@ -266,7 +266,7 @@ export function createLiveClient(options: LiveClientOptions): LiveClient {
     s.onerror = () => {};
   };
 
-  function run(effect: LiveEffect) {
+  function run(effect: StreamEffect) {
     switch (effect.type) {
       case 'open_socket':
         return open(effect.after);

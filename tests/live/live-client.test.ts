@@ -1,4 +1,4 @@
-import { createLiveClient, type LiveStatus, type LiveWebSocketConstructor } from '@defuse/shared';
+import { createLiveClient, type LiveWebSocketConstructor, type StreamStatus } from '@defuse/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createTestContext, listenOnPort0, type TestContext, until } from '../helpers/app.ts';
@@ -27,7 +27,7 @@ function socketWith(headers: Record<string, string>): LiveWebSocketConstructor {
 describe('the shared live client against the server', () => {
   it('reconnects after the server drops it and delivers every event once, in order', async () => {
     const seqs: number[] = [];
-    const statuses: LiveStatus[] = [];
+    const statuses: StreamStatus[] = [];
     const client = createLiveClient({
       url: `${ws}/api/live`,
       onEvent: (e) => seqs.push(e.seq),

@@ -3,15 +3,15 @@ import {
   backoffDelay,
   createLiveClient,
   type DefuseEvent,
-  initialLiveState,
+  initialStreamState,
   LIVE_CLOSE,
-  type LiveState,
-  type LiveStatus,
   type LiveWebSocket,
   liveStep,
   liveUrl,
   parseServerMessage,
   type ServerMessage,
+  type StreamState,
+  type StreamStatus,
 } from '@defuse/shared';
 import { describe, expect, it } from 'vitest';
 
@@ -26,19 +26,19 @@ const event = (seq: number): DefuseEvent => ({
 });
 const msg = (message: ServerMessage) => ({ type: 'message' as const, message });
 const hello = (lastSeq: number) => msg({ type: 'hello', lastSeq, protocol: 1 });
-const open = (lastSeq: number | null): LiveState => ({ status: 'open', lastSeq, helloSeq: lastSeq, attempt: 0 });
+const open = (lastSeq: number | null): StreamState => ({ status: 'open', lastSeq, helloSeq: lastSeq, attempt: 0 });
 
 describe('liveStep', () => {
   it('opens the first socket without a resume point, or with the one it was given', () => {
-    expect(liveStep(initialLiveState(), { type: 'connect' }).effects).toEqual([{ type: 'open_socket', after: null }]);
-    expect(liveStep(initialLiveState(42), { type: 'connect' }).effects).toEqual([{ type: 'open_socket', after: 42 }]);
+    expect(liveStep(initialStreamState(), { type: 'connect' }).effects).toEqual([{ type: 'open_socket', after: null }]);
+    expect(liveStep(initialStreamState(42), { type: 'connect' }).effects).toEqual([{ type: 'open_socket', after: 42 }]);
   });
 
   it('becomes open on hello and takes its seq when it had none', () => {
-    const step = liveStep(initialLiveState(), hello(17));
+    const step = liveStep(initialStreamState(), hello(17));
     expect(step.state).toEqual({ status: 'open', lastSeq: 17, helloSeq: 17, attempt: 0 });
     expect(step.effects).toEqual([{ type: 'status', status: 'open' }]);
-    expect(liveStep(initialLiveState(5), hello(17)).state.lastSeq).toBe(5);
+    expect(liveStep(initialStreamState(5), hello(17)).state.lastSeq).toBe(5);
   });
 
   it('delivers events in order once and drops repeats and older seqs', () => {
@@ -54,7 +54,7 @@ describe('liveStep', () => {
   });
 
   it('on resync asks for a reload and follows from the hello point', () => {
-    const greeted = liveStep(initialLiveState(3), hello(500)).state;
+    const greeted = liveStep(initialStreamState(3), hello(500)).state;
     const step = liveStep(greeted, msg({ type: 'resync' }));
     expect(step.effects).toEqual([{ type: 'resync' }]);
     expect(step.state.lastSeq).toBe(500);
@@ -80,7 +80,7 @@ describe('liveStep', () => {
     expect(first.effects.filter((e) => e.type === 'status')).toEqual([{ type: 'status', status: 'reconnecting' }]);
     const second = liveStep(first.state, { type: 'closed', code: 1006 });
     expect(second.effects.filter((e) => e.type === 'status')).toEqual([]);
-    expect(liveStep(initialLiveState(), { type: 'closed', code: 1006 }).state.status).toBe('connecting');
+    expect(liveStep(initialStreamState(), { type: 'closed', code: 1006 }).state.status).toBe('connecting');
   });
 
   it('stops for good when the session ended or when stopped', () => {
@@ -143,7 +143,7 @@ function harness(after?: number) {
     }
   }
   const timers: { fn: () => void; ms: number }[] = [];
-  const statuses: LiveStatus[] = [];
+  const statuses: StreamStatus[] = [];
   const events: number[] = [];
   let resyncs = 0;
   let ended = 0;
@@ -248,7 +248,7 @@ describe('createLiveClient when the socket cannot be made', () => {
   it('counts a throwing constructor as a failed attempt and retries with backoff', () => {
     const timers: { fn: () => void; ms: number }[] = [];
     let attempts = 0;
-    const statuses: LiveStatus[] = [];
+    const statuses: StreamStatus[] = [];
     const client = createLiveClient({
       url: 'ws://host/api/live',
       onEvent: () => {},

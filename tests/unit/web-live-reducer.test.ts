@@ -1,10 +1,10 @@
 import type { DefuseEvent } from '@defuse/shared';
 import { describe, expect, it } from 'vitest';
 import {
+  type BoardLiveEffect,
+  type BoardLiveInput,
+  type BoardLiveState,
   initialLiveState,
-  type LiveEffect,
-  type LiveInput,
-  type LiveState,
   liveStatusOf,
   reduceLive,
 } from '../../web/src/live/live-reducer.ts';
@@ -19,9 +19,9 @@ const event = (seq: number): DefuseEvent => ({
   data: { state: 'watch', previousState: 'ok', score: 40, reasons: [] },
 });
 
-function run(inputs: LiveInput[], start: LiveState = initialLiveState()) {
+function run(inputs: BoardLiveInput[], start: BoardLiveState = initialLiveState()) {
   let state = start;
-  const effects: LiveEffect[] = [];
+  const effects: BoardLiveEffect[] = [];
   for (const input of inputs) {
     const out = reduceLive(state, input);
     state = out.state;
@@ -30,11 +30,11 @@ function run(inputs: LiveInput[], start: LiveState = initialLiveState()) {
   return { state, effects, applied: effects.flatMap((e) => (e.type === 'apply' ? [e.event.seq] : [])) };
 }
 
-const status = (s: 'connecting' | 'open' | 'reconnecting' | 'closed'): LiveInput => ({
+const status = (s: 'connecting' | 'open' | 'reconnecting' | 'closed'): BoardLiveInput => ({
   type: 'socket_status',
   status: s,
 });
-const ev = (seq: number): LiveInput => ({ type: 'event', event: event(seq) });
+const ev = (seq: number): BoardLiveInput => ({ type: 'event', event: event(seq) });
 
 describe('live connection state on top of the shared client', () => {
   it('shows connecting, then live; the first open refetches what loaded before it, later ones do not', () => {

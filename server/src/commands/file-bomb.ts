@@ -14,11 +14,6 @@ import { invalidField } from '../errors.ts';
 import { type BombRow, toBomb } from '../queries/bomb-row.ts';
 import { escalationsInsert } from '../queries/escalation-jobs.ts';
 import { eventsInsert, type NewEvent, writtenEvent } from '../queries/events.ts';
-import { type NewSpan, spansInsert } from '../queries/ownership-spans.ts';
-import { type RoutingContext, routingContextAt } from '../queries/settings.ts';
-import type { Viewer } from '../viewer.ts';
-import { initialEscalations } from './bomb-change.ts';
-import { readForFilings } from './filing-reads.ts';
 import {
   hashRequest,
   type IdempotencyRequest,
@@ -28,7 +23,12 @@ import {
   idempotencyLockName,
   isStoredKey,
   storedResponse,
-} from './idempotency.ts';
+} from '../queries/idempotency.ts';
+import { type NewSpan, spansInsert } from '../queries/ownership-spans.ts';
+import { type RoutingContext, routingContextAt } from '../queries/settings.ts';
+import type { Viewer } from '../viewer.ts';
+import { initialEscalations } from './bomb-change.ts';
+import { readForFilings } from './filing-reads.ts';
 import { runChange } from './run-change.ts';
 
 export type FileBombResult = { bomb: Bomb; replayed: boolean };

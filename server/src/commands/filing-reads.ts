@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { BuiltStatements, placeholder } from '../db/built-statements.ts';
 import type { Tx } from '../db/types.ts';
-import { type IdempotencyRequest, idempotencyLockName, tryLockIdempotencyKey } from './idempotency.ts';
+import { type IdempotencyRequest, idempotencyLockName, tryLockIdempotencyKey } from '../queries/idempotency.ts';
 
 const READS = new BuiltStatements();
 

@@ -25,7 +25,7 @@ export interface ConnectionLimits {
 const CLOSE_GRACE_MS = 1000;
 
 /** One subscribed socket: its viewer, how far it has been served, and its limits. */
-export class LiveConnection {
+export class LiveSubscriber {
   /** Every event up to this seq has been sent or judged invisible to this viewer. */
   sent = 0;
   /** False while the backlog is replayed from the table; the hub serves only live connections. */

@@ -4,12 +4,12 @@ import { ClientMessageSchema, LIVE_CLOSE, LIVE_PROTOCOL_VERSION, type ServerMess
 import type WebSocket from 'ws';
 import { resolveApiToken, resolveSession } from '../commands/sessions.ts';
 import type { Deps } from '../deps.ts';
+import { canSeeEvent } from '../domain/event-visibility.ts';
 import { type EventWithAudience, lastEventSeq, listEventsWithAudience } from '../queries/events.ts';
 import { SettledSeq } from '../queries/settled-seq.ts';
 import type { Viewer } from '../viewer.ts';
-import { type ConnectionLimits, type Credential, LiveConnection } from './connection.ts';
+import { type ConnectionLimits, type Credential, LiveSubscriber } from './connection.ts';
 import { NotificationFeed } from './notification-feed.ts';
-import { canSeeEvent } from './visibility.ts';
 
 export interface LiveOptions extends ConnectionLimits {
   /** Protocol pings this often; a socket that has not answered the previous one is dropped. */
@@ -74,7 +74,7 @@ export class LiveHub extends EventEmitter {
   private catchingUp = 0;
   private readAgain = false;
   private closed = false;
-  private readonly connections = new Set<LiveConnection>();
+  private readonly connections = new Set<LiveSubscriber>();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly unsubscribe: (() => void)[] = [];
   private readonly feed: NotificationFeed;
@@ -104,7 +104,7 @@ export class LiveHub extends EventEmitter {
   }
 
   /** This instance's open sockets of one person. */
-  connectionsOf(personId: string): LiveConnection[] {
+  connectionsOf(personId: string): LiveSubscriber[] {
     return [...this.connections].filter((c) => c.viewer.id === personId);
   }
 
@@ -228,7 +228,7 @@ export class LiveHub extends EventEmitter {
    * Without `after` the client starts from now.
    */
   async accept(socket: WebSocket, viewer: Viewer, credential: Credential, after: number | undefined): Promise<void> {
-    const conn = new LiveConnection(socket, viewer, credential, this.options);
+    const conn = new LiveSubscriber(socket, viewer, credential, this.options);
     // Control frames count against the message budget too: a flood of pings costs as much as one of messages.
     socket.on('pong', () => this.allowFrame(conn));
     socket.on('ping', () => this.allowFrame(conn));
@@ -261,7 +261,7 @@ export class LiveHub extends EventEmitter {
   }
 
   /** Sends the backlog page by page, then joins the live set once nothing the hub has read is left. */
-  private async replay(conn: LiveConnection): Promise<void> {
+  private async replay(conn: LiveSubscriber): Promise<void> {
     const { pageSize } = this.options;
     while (conn.open) {
       // Up to the hub's cursor only: it is settled, and past it the hub's own fan-out takes over.
@@ -281,14 +281,14 @@ export class LiveHub extends EventEmitter {
   }
 
   /** The client is alive; false (and the socket closed) once it sends faster than allowed. */
-  private allowFrame(conn: LiveConnection): boolean {
+  private allowFrame(conn: LiveSubscriber): boolean {
     conn.alive = true;
     if (conn.takeMessageToken()) return true;
     conn.close(LIVE_CLOSE.policy, 'too many messages');
     return false;
   }
 
-  private onMessage(conn: LiveConnection, data: WebSocket.RawData): void {
+  private onMessage(conn: LiveSubscriber, data: WebSocket.RawData): void {
     if (!this.allowFrame(conn)) return;
     let json: unknown;
     try {
@@ -317,8 +317,8 @@ export class LiveHub extends EventEmitter {
    * Re-checks the credentials of the matching sockets: closes those whose session or token ended
    * (sign-out, disabled, expired) and refreshes the viewer of the others (role, departments).
    */
-  async revalidate(which: (conn: LiveConnection) => boolean): Promise<void> {
-    const byToken = new Map<string, LiveConnection[]>();
+  async revalidate(which: (conn: LiveSubscriber) => boolean): Promise<void> {
+    const byToken = new Map<string, LiveSubscriber[]>();
     for (const conn of this.connections) {
       if (!which(conn)) continue;
       const key = `${conn.credential.method}:${conn.credential.token}`;

@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.ts';
 import { lastNotificationId, notificationsAfter, toNotification } from '../queries/notifications.ts';
-import type { LiveConnection } from './connection.ts';
+import type { LiveSubscriber } from './connection.ts';
 
 /**
  * Sends new inbox rows to their person's open sockets on this instance. A signal names the people
@@ -8,17 +8,17 @@ import type { LiveConnection } from './connection.ts';
  * person's reads run one after another, so a row goes to each socket once.
  */
 export class NotificationFeed {
-  private readonly cursors = new WeakMap<LiveConnection, number>();
+  private readonly cursors = new WeakMap<LiveSubscriber, number>();
   private readonly chains = new Map<string, Promise<void>>();
 
   constructor(
     private readonly deps: Pick<Deps, 'db'>,
-    private readonly connectionsOf: (personId: string) => LiveConnection[],
+    private readonly connectionsOf: (personId: string) => LiveSubscriber[],
     private readonly onError: (err: unknown) => void,
   ) {}
 
   /** A socket opening now hears only rows written after this. */
-  async join(conn: LiveConnection): Promise<void> {
+  async join(conn: LiveSubscriber): Promise<void> {
     this.cursors.set(conn, await lastNotificationId(this.deps.db, conn.viewer.id));
   }
 

@@ -9,7 +9,7 @@ import {
 } from '@defuse/shared';
 import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/types.ts';
-import { canSeeEvent, type EventAudience } from '../live/visibility.ts';
+import { canSeeEvent, type EventAudience } from '../domain/event-visibility.ts';
 import type { Viewer } from '../viewer.ts';
 
 /**

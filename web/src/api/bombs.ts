@@ -45,7 +45,7 @@ export function useBomb(id: string) {
 export type FileBombInput = Pick<FileBomb, 'title' | 'category' | 'severity'> &
   Partial<Pick<FileBomb, 'description' | 'productId' | 'customer' | 'restricted'>>;
 
-export type BombAction =
+export type BombActionRequest =
   | { kind: 'claim' }
   | { kind: 'decline'; reason: string; suggestedDepartmentId?: string }
   | { kind: 'reroute'; departmentId: string; reason: string }
@@ -53,7 +53,7 @@ export type BombAction =
   | { kind: 'join' }
   | { kind: 'leave' };
 
-function runAction(id: string, action: BombAction, version?: number): Promise<{ bomb: Bomb } | undefined> {
+function runAction(id: string, action: BombActionRequest, version?: number): Promise<{ bomb: Bomb } | undefined> {
   const ifMatch: Record<string, string> = version === undefined ? {} : { 'if-match': String(version) };
   switch (action.kind) {
     case 'claim':
@@ -81,7 +81,8 @@ function runAction(id: string, action: BombAction, version?: number): Promise<{ 
 export function useBombAction(id: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ action, version }: { action: BombAction; version?: number }) => runAction(id, action, version),
+    mutationFn: ({ action, version }: { action: BombActionRequest; version?: number }) =>
+      runAction(id, action, version),
     onSuccess: (result) => {
       if (result && 'bomb' in result) applyBombToCaches(queryClient, result.bomb);
       void queryClient.invalidateQueries({ queryKey: bombKeys.detail(id) });

@@ -2,7 +2,7 @@ import { BombSchema, isAdminEvent, isBombEvent } from '@defuse/shared';
 import type { QueryClient } from '@tanstack/react-query';
 import { applyBombToCaches } from '../api/bomb-cache.ts';
 import { adminKeys, bombKeys, dashboardKeys, feedbackKeys, isolationKeys } from '../api/keys.ts';
-import type { LiveEffect } from './live-reducer.ts';
+import type { BoardLiveEffect } from './live-reducer.ts';
 
 /** A busy board sends many bomb events; the isolation list and the dashboard refetch at most this often for them. */
 const ISOLATION_REFRESH_MS = 5_000;
@@ -12,7 +12,7 @@ const EDITED_ROOTS = new Set<unknown>([adminKeys.routing[0], adminKeys.isolation
  * Live events update the cached bomb lists and timelines in place; views derived from bombs
  * (isolation, feedback) refetch when they are on screen.
  */
-export function createLiveEffectApplier(queryClient: QueryClient): (effect: LiveEffect) => void {
+export function createLiveEffectApplier(queryClient: QueryClient): (effect: BoardLiveEffect) => void {
   let isolationTimer: ReturnType<typeof setTimeout> | undefined;
   const refreshIsolationSoon = () => {
     if (isolationTimer !== undefined) return;

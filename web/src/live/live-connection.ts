@@ -1,11 +1,11 @@
 import { createLiveClient, type DefuseEvent, type LiveClient, type Notification } from '@defuse/shared';
 import { api } from '../api/client.ts';
 import {
+  type BoardLiveEffect,
+  type BoardLiveInput,
+  type BoardLiveState,
+  type BoardLiveStatus,
   initialLiveState,
-  type LiveEffect,
-  type LiveInput,
-  type LiveState,
-  type LiveStatus,
   liveStatusOf,
   reduceLive,
 } from './live-reducer.ts';
@@ -16,7 +16,7 @@ const POLL_MS = 3_000;
 const POLL_PAGE = 500;
 
 export interface LiveCallbacks {
-  onEffect(effect: LiveEffect): void;
+  onEffect(effect: BoardLiveEffect): void;
   onSessionEnded(): void;
   /** A new item in the signed-in person's inbox. */
   onNotification?(notification: Notification): void;
@@ -27,8 +27,8 @@ export interface LiveCallbacks {
  * the socket is away (a proxy that drops websockets, a server without them), and the browser's
  * online/offline and visibility events.
  */
-export class LiveConnection {
-  private state: LiveState = initialLiveState(typeof navigator === 'undefined' ? true : navigator.onLine);
+export class LiveSocketClient {
+  private state: BoardLiveState = initialLiveState(typeof navigator === 'undefined' ? true : navigator.onLine);
   private client: LiveClient | null = null;
   private graceTimer: ReturnType<typeof setTimeout> | undefined;
   private pollTimer: ReturnType<typeof setTimeout> | undefined;
@@ -38,7 +38,7 @@ export class LiveConnection {
 
   constructor(private readonly callbacks: LiveCallbacks) {}
 
-  getStatus = (): LiveStatus => liveStatusOf(this.state);
+  getStatus = (): BoardLiveStatus => liveStatusOf(this.state);
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
@@ -78,7 +78,7 @@ export class LiveConnection {
     this.client = null;
   }
 
-  private dispatch(input: LiveInput): void {
+  private dispatch(input: BoardLiveInput): void {
     const before = liveStatusOf(this.state);
     const { state, effects } = reduceLive(this.state, input);
     this.state = state;

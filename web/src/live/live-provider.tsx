@@ -4,17 +4,17 @@ import { createContext, type ReactNode, useContext, useEffect, useRef, useState,
 import { directoryKeys } from '../api/keys.ts';
 import { followOtherTabs, refreshInbox } from '../api/notifications.ts';
 import { createLiveEffectApplier } from './apply-live-effect.ts';
-import { LiveConnection } from './live-connection.ts';
-import type { LiveStatus } from './live-reducer.ts';
+import { LiveSocketClient } from './live-connection.ts';
+import type { BoardLiveStatus } from './live-reducer.ts';
 
-const LiveContext = createContext<LiveConnection | null>(null);
+const LiveContext = createContext<LiveSocketClient | null>(null);
 
 /** One live connection per signed-in page; every view reads its updates through the query cache. */
 export function LiveProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const [connection] = useState(
     () =>
-      new LiveConnection({
+      new LiveSocketClient({
         onEffect: createLiveEffectApplier(queryClient),
         // Signed out elsewhere, disabled or expired: back to the sign-in form.
         onSessionEnded: () => void queryClient.invalidateQueries({ queryKey: directoryKeys.me }),
@@ -46,7 +46,7 @@ export function useLiveEvent(handler: (event: DefuseEvent) => void): void {
   useEffect(() => connection?.onEvent((event) => latest.current(event)), [connection]);
 }
 
-export function useLiveStatus(): LiveStatus {
+export function useLiveStatus(): BoardLiveStatus {
   const connection = useContext(LiveContext);
   return useSyncExternalStore(connection?.subscribe ?? (() => () => {}), () => connection?.getStatus() ?? 'connecting');
 }

@@ -1,4 +1,4 @@
-import type { DefuseEvent, LiveStatus as SocketStatus } from '@defuse/shared';
+import type { DefuseEvent, StreamStatus as SocketStatus } from '@defuse/shared';
 
 /**
  * What the board adds on top of the shared live client (`createLiveClient` in @defuse/shared,
@@ -7,9 +7,9 @@ import type { DefuseEvent, LiveStatus as SocketStatus } from '@defuse/shared';
  * so an event that arrives both ways is applied once, and a refetch whenever cached data may
  * have missed events. Pure, so it is tested with literal inputs.
  */
-export type LiveStatus = 'connecting' | 'open' | 'reconnecting' | 'polling' | 'offline';
+export type BoardLiveStatus = 'connecting' | 'open' | 'reconnecting' | 'polling' | 'offline';
 
-export interface LiveState {
+export interface BoardLiveState {
   socket: SocketStatus;
   browserOnline: boolean;
   polling: boolean;
@@ -19,7 +19,7 @@ export interface LiveState {
   opened: boolean;
 }
 
-export type LiveInput =
+export type BoardLiveInput =
   | { type: 'socket_status'; status: SocketStatus }
   | { type: 'event'; event: DefuseEvent }
   | { type: 'resync' }
@@ -29,14 +29,14 @@ export type LiveInput =
   | { type: 'browser_offline' }
   | { type: 'browser_online' };
 
-export type LiveEffect =
+export type BoardLiveEffect =
   | { type: 'apply'; event: DefuseEvent }
   /** Cached data may have missed events: refetch what is on screen. */
   | { type: 'refetch' }
   /** Skip the socket's backoff wait. */
   | { type: 'reconnect' };
 
-export const initialLiveState = (browserOnline = true): LiveState => ({
+export const initialLiveState = (browserOnline = true): BoardLiveState => ({
   socket: 'connecting',
   browserOnline,
   polling: false,
@@ -44,14 +44,17 @@ export const initialLiveState = (browserOnline = true): LiveState => ({
   opened: false,
 });
 
-export function liveStatusOf(state: LiveState): LiveStatus {
+export function liveStatusOf(state: BoardLiveState): BoardLiveStatus {
   if (!state.browserOnline) return 'offline';
   if (state.socket === 'open') return 'open';
   if (state.polling) return 'polling';
   return state.socket === 'connecting' && !state.opened ? 'connecting' : 'reconnecting';
 }
 
-export function reduceLive(state: LiveState, input: LiveInput): { state: LiveState; effects: LiveEffect[] } {
+export function reduceLive(
+  state: BoardLiveState,
+  input: BoardLiveInput,
+): { state: BoardLiveState; effects: BoardLiveEffect[] } {
   switch (input.type) {
     case 'socket_status': {
       const opening = input.status === 'open' && state.socket !== 'open';
@@ -77,7 +80,7 @@ export function reduceLive(state: LiveState, input: LiveInput): { state: LiveSta
         return { state: { ...state, appliedSeq: input.lastSeq }, effects: [{ type: 'refetch' }] };
       }
       let appliedSeq = state.appliedSeq;
-      const effects: LiveEffect[] = [];
+      const effects: BoardLiveEffect[] = [];
       for (const event of [...input.events].sort((a, b) => a.seq - b.seq)) {
         if (event.seq <= appliedSeq) continue;
         effects.push({ type: 'apply', event });

@@ -8,7 +8,7 @@ import {
   type RootCause,
 } from '@defuse/shared';
 import { type FormEvent, useState } from 'react';
-import { type BombAction, useBomb, useBombAction, useComment } from '../../api/bombs.ts';
+import { type BombActionRequest, useBomb, useBombAction, useComment } from '../../api/bombs.ts';
 import { ApiRequestError, errorMessage } from '../../api/client.ts';
 import { useDepartments, useNames } from '../../api/directory.ts';
 import { Link } from '../../app/router.tsx';
@@ -135,7 +135,7 @@ function BombActions({ bomb, allowed }: { bomb: Bomb; allowed: ReadonlySet<Allow
   const departments = useDepartments().data ?? [];
   const [panel, setPanel] = useState<'decline' | 'reroute' | 'resolve' | null>(null);
   const can = (a: Allowed) => allowed.has(a);
-  const run = (a: BombAction) =>
+  const run = (a: BombActionRequest) =>
     action.mutate({ action: a, version: bomb.version }, { onSuccess: () => setPanel(null) });
 
   const handleDecline = (e: FormEvent<HTMLFormElement>) => {

@@ -1,4 +1,4 @@
-import { canSeeEvent, type EventAudience } from '@defuse/server/live/visibility';
+import { canSeeEvent, type EventAudience } from '@defuse/server/domain/event-visibility';
 import type { Viewer } from '@defuse/server/viewer';
 import { describe, expect, it } from 'vitest';
 
