@@ -11,6 +11,7 @@ export const DepartmentSchema = z.object({
   webhookUrl: z.string().nullable(),
 });
 export type Department = z.infer<typeof DepartmentSchema>;
+export const DepartmentListResponseSchema = z.object({ items: z.array(DepartmentSchema) });
 
 const WebhookUrlSchema = z
   .url({ protocol: /^https?$/ })
@@ -51,6 +52,8 @@ export const ProductSchema = z.object({
   pmId: IdSchema.nullable(),
 });
 export type Product = z.infer<typeof ProductSchema>;
+export const ProductResponseSchema = z.object({ product: ProductSchema });
+export const ProductListResponseSchema = z.object({ items: z.array(ProductSchema) });
 
 export const CreateProductSchema = z.strictObject({
   name: textField(120),

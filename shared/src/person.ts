@@ -12,6 +12,8 @@ export const PersonSchema = z.object({
   disabled: z.boolean(),
 });
 export type Person = z.infer<typeof PersonSchema>;
+export const PersonResponseSchema = z.object({ person: PersonSchema });
+export const PersonListResponseSchema = z.object({ items: z.array(PersonSchema) });
 
 export const EmailSchema = text().trim().toLowerCase().max(254).pipe(z.email());
 /** NIST 800-63B: at least 8, at most a generous bound, no composition rules. */

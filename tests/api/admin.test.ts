@@ -1,7 +1,14 @@
-import type { ApiError, Department, Person, Product } from '@defuse/shared';
+import {
+  DepartmentListResponseSchema,
+  DepartmentSavedSchema,
+  PersonResponseSchema,
+  ProductListResponseSchema,
+  ProductResponseSchema,
+} from '@defuse/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
 import { createWorkspace } from '../helpers/factories.ts';
+import { bodyOf, errorOf } from '../helpers/inject.ts';
 
 let ctx: TestContext;
 let ws: Awaited<ReturnType<typeof createWorkspace>>;
@@ -24,7 +31,7 @@ describe('admin endpoints', () => {
     expect(set.statusCode).toBe(200);
     const seen = async (actor: { headers: Record<string, string> }) => {
       const res = await ctx.app.inject({ method: 'GET', url: '/api/departments', headers: actor.headers });
-      const { items } = res.json() as { items: Department[] };
+      const { items } = bodyOf(res, DepartmentListResponseSchema);
       return items.find((d) => d.id === ws.departments.logistics)?.webhookUrl;
     };
     expect(await seen(ws.admin)).toBe(url);
@@ -46,7 +53,7 @@ describe('admin endpoints', () => {
       for (const w of writes) {
         const res = await ctx.app.inject({ ...w, headers: actor.headers });
         expect(res.statusCode, `${actor.role} ${w.method} ${w.url}`).toBe(403);
-        expect((res.json() as ApiError).error.code).toBe('forbidden');
+        expect(errorOf(res).code).toBe('forbidden');
       }
     }
   });
@@ -59,7 +66,7 @@ describe('admin endpoints', () => {
       payload: { name: '法務 Legal', slug: 'legal', leadIds: [ws.lead.id], memberIds: [ws.member.id] },
     });
     expect(created.statusCode).toBe(201);
-    const { department } = created.json() as { department: Department };
+    const { department } = bodyOf(created, DepartmentSavedSchema);
     expect(department).toMatchObject({
       name: '法務 Legal',
       slug: 'legal',
@@ -72,9 +79,9 @@ describe('admin endpoints', () => {
       headers: ws.admin.headers,
       payload: { memberIds: [] },
     });
-    expect((patched.json() as { department: Department }).department.memberIds).toEqual([]);
+    expect(bodyOf(patched, DepartmentSavedSchema).department.memberIds).toEqual([]);
     const me = await ctx.app.inject({ method: 'GET', url: '/api/me', headers: ws.lead.headers });
-    expect((me.json() as { person: Person }).person.departmentIds).toContain(department.id);
+    expect(bodyOf(me, PersonResponseSchema).person.departmentIds).toContain(department.id);
     const dup = await ctx.app.inject({
       method: 'POST',
       url: '/api/departments',
@@ -82,7 +89,7 @@ describe('admin endpoints', () => {
       payload: { name: 'Again', slug: 'legal' },
     });
     expect(dup.statusCode).toBe(409);
-    expect((dup.json() as ApiError).error.fields?.[0]?.path).toBe('slug');
+    expect(errorOf(dup).fields?.[0]?.path).toBe('slug');
     const ghost = await ctx.app.inject({
       method: 'POST',
       url: '/api/departments',
@@ -90,7 +97,7 @@ describe('admin endpoints', () => {
       payload: { name: 'Ghosts', slug: 'ghosts', memberIds: ['00000000-0000-4000-8000-000000000000'] },
     });
     expect(ghost.statusCode).toBe(400);
-    expect((ghost.json() as ApiError).error.fields?.[0]?.path).toBe('memberIds');
+    expect(errorOf(ghost).fields?.[0]?.path).toBe('memberIds');
   });
 
   it('create people, refuse duplicate emails, and update roles', async () => {
@@ -108,7 +115,7 @@ describe('admin endpoints', () => {
       },
     });
     expect(res.statusCode).toBe(201);
-    const { person } = res.json() as { person: Person };
+    const { person } = bodyOf(res, PersonResponseSchema);
     expect(person).toMatchObject({ email: 'jo@example.test', role: 'field', locale: 'en', disabled: false });
     expect(JSON.stringify(res.json())).not.toMatch(/password/i);
     const dup = await ctx.app.inject({
@@ -124,7 +131,7 @@ describe('admin endpoints', () => {
       headers: ws.admin.headers,
       payload: { role: 'lead' },
     });
-    expect((promoted.json() as { person: Person }).person.role).toBe('lead');
+    expect(bodyOf(promoted, PersonResponseSchema).person.role).toBe('lead');
     const empty = await ctx.app.inject({
       method: 'PATCH',
       url: `/api/people/${person.id}`,
@@ -149,16 +156,16 @@ describe('admin endpoints', () => {
       payload: { name: '雲センサー', slug: 'kumo', stage: 'pilot', pmId: ws.pm.id },
     });
     expect(res.statusCode).toBe(201);
-    const { product } = res.json() as { product: Product };
+    const { product } = bodyOf(res, ProductResponseSchema);
     const patched = await ctx.app.inject({
       method: 'PATCH',
       url: `/api/products/${product.id}`,
       headers: ws.admin.headers,
       payload: { stage: 'launch' },
     });
-    expect((patched.json() as { product: Product }).product.stage).toBe('launch');
+    expect(bodyOf(patched, ProductResponseSchema).product.stage).toBe('launch');
     const list = await ctx.app.inject({ method: 'GET', url: '/api/products', headers: ws.field.headers });
-    expect((list.json() as { items: Product[] }).items.map((p) => p.slug)).toContain('kumo');
+    expect(bodyOf(list, ProductListResponseSchema).items.map((p) => p.slug)).toContain('kumo');
   });
 
   it('lets a person change their own locale and nothing else', async () => {
@@ -168,7 +175,7 @@ describe('admin endpoints', () => {
       headers: ws.field.headers,
       payload: { locale: 'en' },
     });
-    expect((res.json() as { person: Person }).person.locale).toBe('en');
+    expect(bodyOf(res, PersonResponseSchema).person.locale).toBe('en');
     const sneaky = await ctx.app.inject({
       method: 'PATCH',
       url: '/api/me',
@@ -176,6 +183,6 @@ describe('admin endpoints', () => {
       payload: { locale: 'ja', role: 'admin' },
     });
     expect(sneaky.statusCode).toBe(400);
-    expect((sneaky.json() as ApiError).error.fields?.map((f) => f.path)).toEqual(['role']);
+    expect(errorOf(sneaky).fields?.map((f) => f.path)).toEqual(['role']);
   });
 });

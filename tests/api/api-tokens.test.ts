@@ -1,11 +1,12 @@
 import { apiTokens } from '@defuse/drizzle';
 import { MAX_TOKENS_PER_PERSON } from '@defuse/server/commands/api-tokens';
-import type { ApiError, ApiToken } from '@defuse/shared';
+import { TokenCreatedSchema, TokenListSchema } from '@defuse/shared';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, TEST_ORIGIN, type TestContext } from '../helpers/app.ts';
 import { days } from '../helpers/clock.ts';
 import { type Actor, createActor, TEST_PASSWORD } from '../helpers/factories.ts';
+import { bodyOf, errorOf } from '../helpers/inject.ts';
 
 /** Check 23: API tokens are listed and revoked by their owner and admins, expire, and die with the password. */
 let ctx: TestContext;
@@ -20,7 +21,7 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 async function create(actor: Actor, payload: Record<string, unknown> = { name: 'script' }) {
   const res = await ctx.app.inject({ method: 'POST', url: '/api/tokens', headers: actor.headers, payload });
   expect(res.statusCode, res.body).toBe(201);
-  return res.json() as { id: string; token: string };
+  return bodyOf(res, TokenCreatedSchema);
 }
 
 const list = async (actor: Actor, query = '') => {
@@ -28,7 +29,7 @@ const list = async (actor: Actor, query = '') => {
   return {
     status: res.statusCode,
     body: res.body,
-    items: res.statusCode === 200 ? (res.json() as { items: ApiToken[] }).items : [],
+    items: res.statusCode === 200 ? bodyOf(res, TokenListSchema).items : [],
   };
 };
 
@@ -115,7 +116,7 @@ describe('POST /api/tokens', () => {
     ]) {
       const res = await ctx.app.inject({ method: 'POST', url: '/api/tokens', headers: owner.headers, payload });
       expect(res.statusCode, JSON.stringify(payload)).toBe(400);
-      expect((res.json() as ApiError).error.code).toBe('validation_failed');
+      expect(errorOf(res).code).toBe('validation_failed');
     }
     for (let i = 0; i < MAX_TOKENS_PER_PERSON; i++) await create(owner, { name: `t${i}` });
     const over = await ctx.app.inject({
@@ -147,7 +148,7 @@ describe('DELETE /api/tokens/:id', () => {
       const stranger = await createActor(ctx, role);
       const res = await revoke(stranger, t.id);
       expect(res.statusCode, role).toBe(404);
-      expect((res.json() as ApiError).error.code).toBe('not_found');
+      expect(errorOf(res).code).toBe('not_found');
     }
     expect(await me(bearer(t.token))).toBe(200);
     const admin = await createActor(ctx, 'admin');

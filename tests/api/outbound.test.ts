@@ -7,12 +7,13 @@ import { deliverWebhooks } from '@defuse/server/commands/deliver-webhooks';
 import { escalateDue } from '@defuse/server/commands/escalate-due';
 import { postPinned } from '@defuse/server/outbound/post-pinned';
 import { checkTarget } from '@defuse/server/outbound/target-guard';
-import type { ApiError, Department, WebhookDelivery } from '@defuse/shared';
+import { DepartmentSavedSchema, WebhookDeliveriesResponseSchema, type WebhookDelivery } from '@defuse/shared';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advance } from '../helpers/actions.ts';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
 import { createWorkspace, fileBomb } from '../helpers/factories.ts';
+import { bodyOf, errorOf } from '../helpers/inject.ts';
 
 /** SECURITY.md check 27: webhooks never aim inward unless configured, and carry a signature. */
 let ctx: TestContext;
@@ -59,7 +60,7 @@ async function escalateOnce(): Promise<WebhookDelivery | undefined> {
   await escalateDue(ctx.deps);
   await deliverWebhooks(ctx.deps);
   const res = await ctx.app.inject({ method: 'GET', url: '/api/webhooks/deliveries', headers: ws.admin.headers });
-  return (res.json() as { items: WebhookDelivery[] }).items.find((d) => d.payload.text.includes(bomb.key));
+  return bodyOf(res, WebhookDeliveriesResponseSchema).items.find((d) => d.payload.text.includes(bomb.key));
 }
 
 describe('webhook targets', () => {
@@ -91,13 +92,13 @@ describe('webhook targets', () => {
       });
       expect(created.statusCode, url).toBe(400);
       expect(
-        (created.json() as ApiError).error.fields?.map((f) => f.path),
+        errorOf(created).fields?.map((f) => f.path),
         url,
       ).toEqual(['webhookUrl']);
       const changed = await setWebhook(url);
       expect(changed.statusCode, url).toBe(400);
       expect(
-        (changed.json() as ApiError).error.fields?.map((f) => f.path),
+        errorOf(changed).fields?.map((f) => f.path),
         url,
       ).toEqual(['webhookUrl']);
     }
@@ -111,7 +112,7 @@ describe('webhook targets', () => {
       payload: { name: 'Public hook', slug: 'public-hook', webhookUrl: 'https://hooks.example.com/defuse' },
     });
     expect(res.statusCode).toBe(201);
-    const { department, webhookSecret } = res.json() as { department: Department; webhookSecret: string };
+    const { department, webhookSecret } = bodyOf(res, DepartmentSavedSchema);
     expect(webhookSecret).toMatch(/^[0-9a-f]{64}$/);
     const listed = await ctx.app.inject({ method: 'GET', url: '/api/departments', headers: ws.admin.headers });
     expect(listed.body).toContain(department.id);
@@ -144,7 +145,8 @@ describe('webhook targets', () => {
     try {
       const res = await setWebhook(`http://localhost:${port}/hook`);
       expect(res.statusCode).toBe(200);
-      const { webhookSecret } = res.json() as { webhookSecret: string };
+      const { webhookSecret } = bodyOf(res, DepartmentSavedSchema);
+      if (!webhookSecret) throw new Error('no webhook secret in the answer');
       const before = received.length;
       const delivery = await escalateOnce();
       expect(delivery).toMatchObject({ status: 'delivered', lastError: null });

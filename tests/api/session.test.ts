@@ -1,12 +1,13 @@
 import { apiTokens, people, sessions } from '@defuse/drizzle';
 import { hashToken } from '@defuse/server/auth/tokens';
 import { SIGN_IN_LIMITS } from '@defuse/server/domain/sign-in-limits';
-import type { ApiError, Person } from '@defuse/shared';
+import { PersonResponseSchema, TokenCreatedSchema } from '@defuse/shared';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, TEST_ORIGIN, type TestContext } from '../helpers/app.ts';
 import { days, hours } from '../helpers/clock.ts';
 import { createActor, createWorkspace, TEST_PASSWORD } from '../helpers/factories.ts';
+import { bodyOf, errorOf } from '../helpers/inject.ts';
 
 let ctx: TestContext;
 let ws: Awaited<ReturnType<typeof createWorkspace>>;
@@ -30,7 +31,7 @@ describe('sign-in', () => {
   it('sets an HttpOnly, SameSite=Lax, Path=/ cookie that is not Secure over plain http', async () => {
     const res = await signIn(ws.field.email, TEST_PASSWORD);
     expect(res.statusCode).toBe(200);
-    expect((res.json() as { person: Person }).person.id).toBe(ws.field.id);
+    expect(bodyOf(res, PersonResponseSchema).person.id).toBe(ws.field.id);
     const line = String(res.headers['set-cookie']);
     expect(line).toMatch(/^defuse_session=[A-Za-z0-9_-]{43};/);
     expect(line).toMatch(/HttpOnly/);
@@ -57,9 +58,9 @@ describe('sign-in', () => {
     const wrong = await signIn(ws.member.email, 'not the password');
     for (const res of [unknown, wrong]) {
       expect(res.statusCode).toBe(401);
-      expect((res.json() as ApiError).error.code).toBe('invalid_credentials');
+      expect(errorOf(res).code).toBe('invalid_credentials');
     }
-    expect((unknown.json() as ApiError).error.message).toBe((wrong.json() as ApiError).error.message);
+    expect(errorOf(unknown).message).toBe(errorOf(wrong).message);
   });
 
   it('issues a new token at every sign-in and ends it at sign-out', async () => {
@@ -67,7 +68,7 @@ describe('sign-in', () => {
     const b = sessionCookie(await signIn(ws.otherField.email, TEST_PASSWORD));
     expect(a).not.toBe(b);
     const me = await ctx.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: a } });
-    expect((me.json() as { person: Person }).person.email).toBe(ws.otherField.email);
+    expect(bodyOf(me, PersonResponseSchema).person.email).toBe(ws.otherField.email);
     const out = await ctx.app.inject({
       method: 'DELETE',
       url: '/api/session',
@@ -113,7 +114,7 @@ describe('sessions', () => {
       payload: { disabled: true },
     });
     expect(res.statusCode).toBe(200);
-    expect((res.json() as { person: Person }).person.disabled).toBe(true);
+    expect(bodyOf(res, PersonResponseSchema).person.disabled).toBe(true);
     expect((await ctx.app.inject({ method: 'GET', url: '/api/me', headers: leaving.headers })).statusCode).toBe(401);
     expect((await signIn(leaving.email, TEST_PASSWORD)).statusCode).toBe(401);
   });
@@ -150,7 +151,7 @@ describe('cookie requests that change state', () => {
         payload: 'title=x&category=other&severity=low',
       });
       expect(res.statusCode, type).toBe(415);
-      expect((res.json() as ApiError).error.code).toBe('unsupported_media_type');
+      expect(errorOf(res).code).toBe('unsupported_media_type');
     }
   });
 });
@@ -164,13 +165,13 @@ describe('API tokens', () => {
       payload: { name: 'script' },
     });
     expect(res.statusCode).toBe(201);
-    const { id, token } = res.json() as { id: string; token: string };
+    const { id, token } = bodyOf(res, TokenCreatedSchema);
     expect(token).toMatch(/^dfs_[A-Za-z0-9_-]{43}$/);
     const [row] = await ctx.deps.db.select().from(apiTokens).where(eq(apiTokens.id, id));
     expect(row?.tokenHash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(row)).not.toContain(token);
     const me = await ctx.app.inject({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${token}` } });
-    expect((me.json() as { person: Person }).person.id).toBe(ws.lead.id);
+    expect(bodyOf(me, PersonResponseSchema).person.id).toBe(ws.lead.id);
     const bad = await ctx.app.inject({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${token}x` } });
     expect(bad.statusCode).toBe(401);
   });
@@ -260,6 +261,6 @@ describe('passwords', () => {
       payload: { name: 'Short', email: 'short@example.test', role: 'field', password: 'short' },
     });
     expect(res.statusCode).toBe(400);
-    expect((res.json() as ApiError).error.fields?.map((f) => f.path)).toEqual(['password']);
+    expect(errorOf(res).fields?.map((f) => f.path)).toEqual(['password']);
   });
 });

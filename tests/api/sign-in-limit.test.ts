@@ -2,12 +2,12 @@ import { buildApp } from '@defuse/server/app';
 import { openPostgres } from '@defuse/server/db/open';
 import { accountDelaySeconds, SIGN_IN_LIMITS } from '@defuse/server/domain/sign-in-limits';
 import { LocalSignal } from '@defuse/server/live/local-signal';
-import type { ApiError } from '@defuse/shared';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, testConfig } from '../helpers/app.ts';
 import { minutes } from '../helpers/clock.ts';
 import { createActor, TEST_PASSWORD } from '../helpers/factories.ts';
+import { errorOf } from '../helpers/inject.ts';
 
 /**
  * Check 22 (and 4): sign-in attempts are counted in the database, before they are evaluated, so a
@@ -37,7 +37,7 @@ const codes = (all: Res[]) => ({
 
 function expectLimited(res: Res) {
   expect(res.statusCode).toBe(429);
-  expect((res.json() as ApiError).error.code).toBe('rate_limited');
+  expect(errorOf(res).code).toBe('rate_limited');
   const retryAfter = Number(res.headers['retry-after']);
   expect(Number.isInteger(retryAfter) && retryAfter >= 1).toBe(true);
   return retryAfter;

@@ -2,11 +2,13 @@ import {
   CreateDepartmentSchema,
   CreatePersonSchema,
   CreateProductSchema,
+  DepartmentListResponseSchema,
   DepartmentSavedSchema,
-  DepartmentSchema,
   IdSchema,
-  PersonSchema,
-  ProductSchema,
+  PersonListResponseSchema,
+  PersonResponseSchema,
+  ProductListResponseSchema,
+  ProductResponseSchema,
   UpdateDepartmentSchema,
   UpdatePersonSchema,
   UpdateProductSchema,
@@ -32,7 +34,7 @@ export async function adminRoutes(app: FastifyInstance, { deps }: { deps: Deps }
 
   r.get(
     '/api/people',
-    { config: anyone, schema: { tags: ['people'], response: { 200: z.object({ items: z.array(PersonSchema) }) } } },
+    { config: anyone, schema: { tags: ['people'], response: { 200: PersonListResponseSchema } } },
     async () => ({
       items: await listPeople(deps.db),
     }),
@@ -41,7 +43,7 @@ export async function adminRoutes(app: FastifyInstance, { deps }: { deps: Deps }
     '/api/people',
     {
       config: admin,
-      schema: { tags: ['people'], body: CreatePersonSchema, response: { 201: z.object({ person: PersonSchema }) } },
+      schema: { tags: ['people'], body: CreatePersonSchema, response: { 201: PersonResponseSchema } },
     },
     async (request, reply) =>
       reply.code(201).send({ person: await createPerson(deps, { actor: viewerOf(request), input: request.body }) }),
@@ -54,7 +56,7 @@ export async function adminRoutes(app: FastifyInstance, { deps }: { deps: Deps }
         tags: ['people'],
         params: Params,
         body: UpdatePersonSchema,
-        response: { 200: z.object({ person: PersonSchema }) },
+        response: { 200: PersonResponseSchema },
       },
     },
     async (request) => ({
@@ -71,7 +73,7 @@ export async function adminRoutes(app: FastifyInstance, { deps }: { deps: Deps }
     '/api/departments',
     {
       config: anyone,
-      schema: { tags: ['departments'], response: { 200: z.object({ items: z.array(DepartmentSchema) }) } },
+      schema: { tags: ['departments'], response: { 200: DepartmentListResponseSchema } },
     },
     async (request) => ({
       items: await listDepartments(deps.db, { withWebhookUrls: viewerOf(request).role === 'admin' }),
@@ -106,7 +108,7 @@ export async function adminRoutes(app: FastifyInstance, { deps }: { deps: Deps }
 
   r.get(
     '/api/products',
-    { config: anyone, schema: { tags: ['products'], response: { 200: z.object({ items: z.array(ProductSchema) }) } } },
+    { config: anyone, schema: { tags: ['products'], response: { 200: ProductListResponseSchema } } },
     async () => ({
       items: await listProducts(deps.db),
     }),
@@ -118,7 +120,7 @@ export async function adminRoutes(app: FastifyInstance, { deps }: { deps: Deps }
       schema: {
         tags: ['products'],
         body: CreateProductSchema,
-        response: { 201: z.object({ product: ProductSchema }) },
+        response: { 201: ProductResponseSchema },
       },
     },
     async (request, reply) =>
@@ -132,7 +134,7 @@ export async function adminRoutes(app: FastifyInstance, { deps }: { deps: Deps }
         tags: ['products'],
         params: Params,
         body: UpdateProductSchema,
-        response: { 200: z.object({ product: ProductSchema }) },
+        response: { 200: ProductResponseSchema },
       },
     },
     async (request) => ({

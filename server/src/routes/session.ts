@@ -1,7 +1,7 @@
 import {
   CreateTokenSchema,
   IdSchema,
-  PersonSchema,
+  PersonResponseSchema,
   SignInSchema,
   TokenCreatedSchema,
   TokenListQuerySchema,
@@ -21,8 +21,6 @@ import { viewerOf } from '../plugins/auth.ts';
 import { listApiTokensFor } from '../queries/api-tokens.ts';
 import { getPerson } from '../queries/people.ts';
 
-const PersonResponse = z.object({ person: PersonSchema });
-
 export async function sessionRoutes(
   app: FastifyInstance,
   { deps, secureCookies }: { deps: Deps; secureCookies: boolean },
@@ -34,7 +32,7 @@ export async function sessionRoutes(
     {
       config: { public: true },
       bodyLimit: 4096,
-      schema: { tags: ['session'], body: SignInSchema, response: { 200: PersonResponse } },
+      schema: { tags: ['session'], body: SignInSchema, response: { 200: PersonResponseSchema } },
     },
     async (request, reply) => {
       const { token, person } = await signIn(deps, { credentials: request.body, address: request.ip }).catch(
@@ -65,7 +63,7 @@ export async function sessionRoutes(
     return reply.code(204).send();
   });
 
-  r.get('/api/me', { schema: { tags: ['session'], response: { 200: PersonResponse } } }, async (request) => {
+  r.get('/api/me', { schema: { tags: ['session'], response: { 200: PersonResponseSchema } } }, async (request) => {
     const person = await getPerson(deps.db, viewerOf(request).id);
     if (!person) throw notFound();
     return { person };
@@ -73,7 +71,7 @@ export async function sessionRoutes(
 
   r.patch(
     '/api/me',
-    { schema: { tags: ['session'], body: UpdateMeSchema, response: { 200: PersonResponse } } },
+    { schema: { tags: ['session'], body: UpdateMeSchema, response: { 200: PersonResponseSchema } } },
     async (request) => ({ person: await updatePerson(deps, { id: viewerOf(request).id, patch: request.body }) }),
   );
 
