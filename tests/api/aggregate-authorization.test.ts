@@ -1,12 +1,21 @@
 import { departmentMembers } from '@defuse/drizzle';
 import { refreshPerson } from '@defuse/server/commands/refresh-isolation';
-import type { Bomb, DashboardResponse, FeedbackResponse, IsolationEntry, OwnershipGap, Role } from '@defuse/shared';
-import { DEFAULT_ISOLATION_SETTINGS, ROLES } from '@defuse/shared';
+import {
+  type Bomb,
+  DashboardResponseSchema,
+  DEFAULT_ISOLATION_SETTINGS,
+  FeedbackResponseSchema,
+  GapsResponseSchema,
+  IsolationPersonResponseSchema,
+  ROLES,
+  type Role,
+} from '@defuse/shared';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advance, must } from '../helpers/actions.ts';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
 import { type Actor, createActor, createProduct, createWorkspace, fileBomb } from '../helpers/factories.ts';
+import { bodyOf } from '../helpers/inject.ts';
 
 /**
  * Every aggregate × every role × a restricted bomb (SECURITY.md check 21). The restricted bombs
@@ -47,7 +56,7 @@ const AGGREGATES: Row[] = [
     allowed: leadsAndManagers,
     request: (f) => ({ method: 'GET', url: `/api/products/${f.productId}/feedback` }),
     seen: (res) => {
-      const body = res.json() as FeedbackResponse;
+      const body = bodyOf(res, FeedbackResponseSchema);
       return {
         names: mentions(res.body) || body.causes.some((c) => c.rootCause === 'shipping_operations'),
         count: sum(body.causes.map((c) => c.count)) + sum(body.ownership.map((o) => o.spans)),
@@ -78,7 +87,7 @@ const AGGREGATES: Row[] = [
     allowed: managers,
     request: () => ({ method: 'GET', url: '/api/isolation/gaps?days=30' }),
     seen: (res) => {
-      const body = res.json() as { categories: OwnershipGap[] };
+      const body = bodyOf(res, GapsResponseSchema);
       return {
         names: mentions(res.body),
         count: sum(body.categories.map((c) => c.routed)) + sum(body.categories.map((c) => c.unclaimedOverdue)),
@@ -99,7 +108,7 @@ const AGGREGATES: Row[] = [
     allowed: ['field', 'lead', 'pm', 'admin'],
     request: (f) => ({ method: 'GET', url: `/api/isolation/${f.fieldId}` }),
     seen: (res) => {
-      const entry = res.json() as IsolationEntry;
+      const entry = bodyOf(res, IsolationPersonResponseSchema);
       return { names: mentions(res.body), count: sum(entry.reasons.map((r) => r.bombIds.length)) };
     },
   },
@@ -108,7 +117,7 @@ const AGGREGATES: Row[] = [
     allowed: leadsAndManagers,
     request: () => ({ method: 'GET', url: '/api/dashboard' }),
     seen: (res) => {
-      const body = res.json() as DashboardResponse;
+      const body = bodyOf(res, DashboardResponseSchema);
       const open = sum(body.heatmap.map((c) => c.open));
       // The one bomb still open is the restricted overdue one: counting it reveals it.
       return { names: mentions(res.body) || open > 0, count: open + sum(body.departments.map((d) => d.open)) };

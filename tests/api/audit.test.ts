@@ -1,11 +1,20 @@
 import { events } from '@defuse/drizzle';
-import { type AdminEventType, DEFAULT_ISOLATION_SETTINGS, DEFAULT_POLICY, type DefuseEvent } from '@defuse/shared';
+import {
+  type AdminEventType,
+  DEFAULT_ISOLATION_SETTINGS,
+  DEFAULT_POLICY,
+  type DefuseEvent,
+  EventsResponseSchema,
+  ProductResponseSchema,
+  TokenCreatedSchema,
+} from '@defuse/shared';
 import { and, asc, desc, gt, like } from 'drizzle-orm';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf } from '../helpers/actions.ts';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
 import { createWorkspace } from '../helpers/factories.ts';
+import { bodyOf } from '../helpers/inject.ts';
 
 /**
  * Every admin change writes exactly one admin.* event in its own transaction (API.md "Audit");
@@ -238,14 +247,14 @@ beforeAll(async () => {
     headers: ws.admin.headers,
     payload: { name: 'Aqua', slug: 'aqua', stage: 'pilot' },
   });
-  productId = (res.json() as { product: { id: string } }).product.id;
+  productId = bodyOf(res, ProductResponseSchema).product.id;
   const token = await ctx.app.inject({
     method: 'POST',
     url: '/api/tokens',
     headers: ws.member.headers,
     payload: { name: 'crm' },
   });
-  memberTokenId = (token.json() as { id: string }).id;
+  memberTokenId = bodyOf(token, TokenCreatedSchema).id;
 });
 afterAll(() => ctx.close());
 
@@ -288,7 +297,7 @@ describe('the audit trail', () => {
         url: `/api/audit?after=${before}`,
         headers: ws.admin.headers,
       });
-      const [event] = (listed.json() as { events: DefuseEvent[] }).events;
+      const [event] = bodyOf(listed, EventsResponseSchema).events;
       expect(event?.type).toBe(row.type);
       if (event) row.check?.(event);
 
@@ -310,7 +319,7 @@ describe('the audit trail', () => {
     const before = await lastSeq();
     const res = await ctx.app.inject({
       method: 'DELETE',
-      url: `/api/tokens/${(token.json() as { id: string }).id}`,
+      url: `/api/tokens/${bodyOf(token, TokenCreatedSchema).id}`,
       headers: ws.member.headers,
     });
     expect(res.statusCode).toBe(204);
@@ -339,7 +348,7 @@ describe('the audit trail', () => {
     }
     const typesFor = async (headers: Record<string, string>) => {
       const res = await ctx.app.inject({ method: 'GET', url: '/api/events?limit=1000', headers });
-      return (res.json() as { events: DefuseEvent[] }).events.map((e) => e.type);
+      return bodyOf(res, EventsResponseSchema).events.map((e) => e.type);
     };
     expect((await typesFor(ws.pm.headers)).filter((t) => t.startsWith('admin.'))).toEqual([]);
     expect((await typesFor(ws.member.headers)).filter((t) => t.startsWith('admin.'))).toEqual([]);
@@ -353,18 +362,20 @@ describe('the audit trail', () => {
       headers: ws.admin.headers,
       payload: { name: '=HYPERLINK("http://evil.test")' },
     });
-    const first = (
-      await ctx.app.inject({ method: 'GET', url: '/api/audit?after=0&limit=2', headers: ws.admin.headers })
-    ).json() as { events: DefuseEvent[]; lastSeq: number };
+    const first = bodyOf(
+      await ctx.app.inject({ method: 'GET', url: '/api/audit?after=0&limit=2', headers: ws.admin.headers }),
+      EventsResponseSchema,
+    );
     expect(first.events).toHaveLength(2);
     expect(first.lastSeq).toBe(first.events[1]?.seq);
-    const next = (
+    const next = bodyOf(
       await ctx.app.inject({
         method: 'GET',
         url: `/api/audit?after=${first.lastSeq}&limit=2`,
         headers: ws.admin.headers,
-      })
-    ).json() as { events: DefuseEvent[] };
+      }),
+      EventsResponseSchema,
+    );
     expect(next.events[0]?.seq).toBeGreaterThan(first.lastSeq);
 
     const csv = await ctx.app.inject({ method: 'GET', url: '/api/audit.csv', headers: ws.admin.headers });

@@ -1,9 +1,16 @@
-import type { Role } from '@defuse/shared';
-import { DEFAULT_ISOLATION_SETTINGS, DEFAULT_POLICY, ROLES } from '@defuse/shared';
+import {
+  DEFAULT_ISOLATION_SETTINGS,
+  DEFAULT_POLICY,
+  ProductResponseSchema,
+  ROLES,
+  type Role,
+  TokenCreatedSchema,
+} from '@defuse/shared';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
 import { type Actor, createActor, createWorkspace, fileBomb } from '../helpers/factories.ts';
+import { bodyOf } from '../helpers/inject.ts';
 
 /**
  * Every route × every role. `allowed` lists the roles that get past authorization; every other
@@ -313,16 +320,15 @@ beforeAll(async () => {
     departmentId: ws.departments.logistics,
     productionId: ws.departments.production,
     buddyId: ws.member.id,
-    productId: (product.json() as { product: { id: string } }).product.id,
-    tokenId: (
-      (
-        await ctx.app.inject({
-          method: 'POST',
-          url: '/api/tokens',
-          headers: ws.docsMember.headers,
-          payload: { name: 'matrix' },
-        })
-      ).json() as { id: string }
+    productId: bodyOf(product, ProductResponseSchema).product.id,
+    tokenId: bodyOf(
+      await ctx.app.inject({
+        method: 'POST',
+        url: '/api/tokens',
+        headers: ws.docsMember.headers,
+        payload: { name: 'matrix' },
+      }),
+      TokenCreatedSchema,
     ).id,
   };
 });

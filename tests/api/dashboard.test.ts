@@ -1,11 +1,12 @@
 import { bombs } from '@defuse/drizzle';
-import type { DashboardResponse } from '@defuse/shared';
+import { BombListResponseSchema, type DashboardResponse, DashboardResponseSchema } from '@defuse/shared';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advance } from '../helpers/actions.ts';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
 import { hours } from '../helpers/clock.ts';
 import { type Actor, createActor, createWorkspace, insertOpenBombs } from '../helpers/factories.ts';
+import { bodyOf } from '../helpers/inject.ts';
 
 let ctx: TestContext;
 let ws: Awaited<ReturnType<typeof createWorkspace>>;
@@ -59,7 +60,7 @@ afterAll(async () => {
 async function dashboard(actor: Actor, query = ''): Promise<DashboardResponse> {
   const res = await ctx.app.inject({ method: 'GET', url: `/api/dashboard${query}`, headers: actor.headers });
   expect(res.statusCode, res.body).toBe(200);
-  return res.json() as DashboardResponse;
+  return bodyOf(res, DashboardResponseSchema);
 }
 
 /** Every escalation, page after page, as the board's "show more" walks them. */
@@ -168,7 +169,7 @@ describe('GET /api/dashboard counts every bomb the viewer may see, at any size',
     do {
       const url: string = `/api/bombs?status=open,claimed,waiting&sort=claimDue&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
       const res = await ctx.app.inject({ method: 'GET', url, headers: ws.pm.headers });
-      const body = res.json() as { items: { key: string }[]; nextCursor: string | null; total?: number };
+      const body = bodyOf(res, BombListResponseSchema);
       if (!cursor) total = body.total;
       else expect(body.total).toBeUndefined();
       for (const b of body.items) seen.add(b.key);

@@ -1,11 +1,12 @@
 import { bombs, events } from '@defuse/drizzle';
 import { fileBomb } from '@defuse/server/commands/file-bomb';
 import type { Viewer } from '@defuse/server/viewer';
-import { type ApiError, type Bomb, FileBombSchema } from '@defuse/shared';
+import { type Bomb, BombResponseSchema, FileBombSchema } from '@defuse/shared';
 import { asc, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
 import { bombInput, createWorkspace } from '../helpers/factories.ts';
+import { bodyOf, errorOf } from '../helpers/inject.ts';
 
 let ctx: TestContext;
 let ws: Awaited<ReturnType<typeof createWorkspace>>;
@@ -23,8 +24,6 @@ const post = (payload: unknown, extra: Record<string, string> = {}) =>
     headers: { ...ws.field.headers, ...extra },
     payload: payload as object,
   });
-
-const bodyOf = <T>(response: { json(): unknown } | undefined) => response?.json() as T;
 
 /** How many transactions wrote these bombs: rows one transaction wrote share its xmin. */
 async function transactionsOf(ids: string[]): Promise<number> {
@@ -90,7 +89,7 @@ describe('filings that arrive together', () => {
   it('refuse only the filing at fault: an unknown product, a retried key and a key sent twice at once', async () => {
     const stored = await post(bombInput({ title: 'first try' }), { 'idempotency-key': 'group-retry' });
     expect(stored.statusCode).toBe(201);
-    const storedBomb = (stored.json() as { bomb: Bomb }).bomb;
+    const storedBomb = bodyOf(stored, BombResponseSchema).bomb;
 
     // the odd ones go last, so they are gathered into a group with good ones
     const good = Array.from({ length: 12 }, (_, i) => post(bombInput({ title: `good ${i}` })));
@@ -99,24 +98,24 @@ describe('filings that arrive together', () => {
       post(bombInput({ title: 'first try' }), { 'idempotency-key': 'group-retry' }),
       post(bombInput({ title: 'twice at once' }), { 'idempotency-key': 'group-twice' }),
       post(bombInput({ title: 'twice at once' }), { 'idempotency-key': 'group-twice' }),
-    ];
+    ] as const;
     const goodAnswers = await Promise.all(good);
     const [unknownProduct, retried, twiceA, twiceB] = await Promise.all(odd);
 
     expect(goodAnswers.map((r) => r.statusCode)).toEqual(good.map(() => 201));
-    expect(unknownProduct?.statusCode).toBe(400);
-    expect(bodyOf<ApiError>(unknownProduct).error.fields).toEqual([{ path: 'productId', message: 'No such product' }]);
-    expect(retried?.statusCode).toBe(201);
-    expect(retried?.headers['idempotency-replayed']).toBe('true');
-    expect(bodyOf<{ bomb: Bomb }>(retried).bomb).toEqual(storedBomb);
+    expect(unknownProduct.statusCode).toBe(400);
+    expect(errorOf(unknownProduct).fields).toEqual([{ path: 'productId', message: 'No such product' }]);
+    expect(retried.statusCode).toBe(201);
+    expect(retried.headers['idempotency-replayed']).toBe('true');
+    expect(bodyOf(retried, BombResponseSchema).bomb).toEqual(storedBomb);
     // one of the two with one key files; the other is refused or answered with the same bomb
-    const twice = [twiceA, twiceB].map((r) => r?.statusCode).sort();
+    const twice = [twiceA, twiceB].map((r) => r.statusCode).sort();
     expect([
       [201, 201],
       [201, 409],
     ]).toContainEqual(twice);
     const twiceIds = new Set(
-      [twiceA, twiceB].filter((r) => r?.statusCode === 201).map((r) => bodyOf<{ bomb: Bomb }>(r).bomb.id),
+      [twiceA, twiceB].filter((r) => r.statusCode === 201).map((r) => bodyOf(r, BombResponseSchema).bomb.id),
     );
     expect(twiceIds.size).toBe(1);
 

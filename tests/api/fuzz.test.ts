@@ -1,4 +1,3 @@
-import type { ApiError } from '@defuse/shared';
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import {
   malformedUrlParts,
 } from '../helpers/bad-inputs.ts';
 import { createWorkspace } from '../helpers/factories.ts';
+import { errorOf } from '../helpers/inject.ts';
 
 type Operation = {
   parameters?: { in: 'path' | 'query' | 'header'; name: string; schema: JsonSchema }[];
@@ -162,7 +162,7 @@ describe('every route, fed inputs generated from its schemas', () => {
         const where = `${name} ← ${JSON.stringify({ url: input.url, payload: input.payload, headers: input.headers }).slice(0, 300)}`;
         expect(res.statusCode, where).toBeGreaterThanOrEqual(400);
         expect(res.statusCode, where).toBeLessThan(500);
-        const err = (res.json() as ApiError).error;
+        const err = errorOf(res);
         expect(typeof err.code, where).toBe('string');
         expect(typeof err.message, where).toBe('string');
       }
@@ -197,7 +197,7 @@ describe('every route, fed inputs generated from its schemas', () => {
               payload: JSON.stringify({ [key]: asArray ? [bad] : bad }),
             });
             expect(res.statusCode, `${name} → ${res.body.slice(0, 300)}`).toBe(400);
-            const err = (res.json() as ApiError).error;
+            const err = errorOf(res);
             expect(err.code, name).toBe('validation_failed');
             const paths = (err.fields ?? []).map((f) => f.path);
             expect(paths, `${name} → ${res.body.slice(0, 300)}`).toContain(asArray ? `${key}.0` : key);

@@ -546,7 +546,7 @@ describe('reasons in the board’s language, naming bombs by key', () => {
       url: `/api/isolation/${ws.field.id}`,
       headers: { ...ws.field.headers, 'accept-language': 'en-US,en;q=0.9' },
     });
-    const mine = (own.json() as IsolationPersonResponse).reasons.find((r) => r.code === 'silence');
+    const mine = bodyOf(own, IsolationPersonResponseSchema).reasons.find((r) => r.code === 'silence');
     expect(mine?.message).toMatch(/^3 bombs nobody has answered/);
     expect(Object.values(mine?.bombKeys ?? {}).sort()).toEqual(filed.map((b) => b.key).sort());
   });
@@ -568,7 +568,7 @@ describe('reasons in the board’s language, naming bombs by key', () => {
       headers: productionLead.headers,
     });
     expect(res.statusCode).toBe(200);
-    const reasons = (res.json() as IsolationPersonResponse).reasons;
+    const reasons = bodyOf(res, IsolationPersonResponseSchema).reasons;
     // The restricted bomb is neither listed, keyed nor named in any message; the open one is keyed.
     expect(reasons.some((r) => r.bombIds.includes(open.id))).toBe(true);
     for (const r of reasons) {

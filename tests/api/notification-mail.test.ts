@@ -2,12 +2,13 @@ import { notificationDeliveries } from '@defuse/drizzle';
 import { drainNotifications } from '@defuse/server/commands/project-notifications';
 import { type MailSetup, sendDueDigests, sendDueMail } from '@defuse/server/commands/send-notification-mail';
 import { smtpMailer } from '@defuse/server/mail/mailer';
-import type { NotificationDelivery, NotificationPreferences } from '@defuse/shared';
+import { NotificationDeliveriesResponseSchema, type NotificationPreferences } from '@defuse/shared';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { advance, must } from '../helpers/actions.ts';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
 import { hours, minutes } from '../helpers/clock.ts';
 import { type Actor, createWorkspace, fileBomb } from '../helpers/factories.ts';
+import { bodyOf } from '../helpers/inject.ts';
 import { rawHeader, startSmtp, type TestSmtp } from '../helpers/smtp.ts';
 
 const ORIGIN = 'http://127.0.0.1:3000';
@@ -54,7 +55,7 @@ describe('notification e-mail through a real SMTP server', () => {
   const deliveries = async () => {
     const res = await ctx.app.inject({ method: 'GET', url: '/api/admin/deliveries', headers: w.admin.headers });
     expect(res.statusCode).toBe(200);
-    return (res.json() as { items: NotificationDelivery[] }).items;
+    return bodyOf(res, NotificationDeliveriesResponseSchema).items;
   };
   /** A bomb the member claimed and resolved: the filer is asked (by default by e-mail) to confirm. */
   const resolvedBomb = async () => {

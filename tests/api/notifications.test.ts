@@ -2,14 +2,13 @@ import { notifications } from '@defuse/drizzle';
 import { drainNotifications } from '@defuse/server/commands/project-notifications';
 import { runChange } from '@defuse/server/commands/run-change';
 import { appendEvents } from '@defuse/server/queries/events';
-import type { Notification } from '@defuse/shared';
+import { NotificationsResponseSchema } from '@defuse/shared';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { must } from '../helpers/actions.ts';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
 import { type Actor, createWorkspace, fileBomb } from '../helpers/factories.ts';
-
-type Inbox = { items: Notification[]; nextCursor: string | null; unreadCount: number };
+import { bodyOf } from '../helpers/inject.ts';
 
 describe('notifications: who hears what, and the inbox API', () => {
   let ctx: TestContext;
@@ -18,7 +17,7 @@ describe('notifications: who hears what, and the inbox API', () => {
   const inbox = async (actor: Actor, query = '') => {
     const res = await ctx.app.inject({ method: 'GET', url: `/api/notifications${query}`, headers: actor.headers });
     expect(res.statusCode, res.body).toBe(200);
-    return res.json() as Inbox;
+    return bodyOf(res, NotificationsResponseSchema);
   };
   const kindsOf = async (actor: Actor) => (await inbox(actor)).items.map((i) => `${i.kind}:${i.bombKey ?? ''}`);
 

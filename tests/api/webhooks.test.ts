@@ -4,12 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { departments } from '@defuse/drizzle';
 import { deliverWebhooks } from '@defuse/server/commands/deliver-webhooks';
 import { escalateDue } from '@defuse/server/commands/escalate-due';
-import type { WebhookDelivery } from '@defuse/shared';
+import { WebhookDeliveriesResponseSchema } from '@defuse/shared';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advance, must } from '../helpers/actions.ts';
 import { createTestContext, type TestContext } from '../helpers/app.ts';
 import { createWorkspace, fileBomb } from '../helpers/factories.ts';
+import { bodyOf } from '../helpers/inject.ts';
 
 let ctx: TestContext;
 let ws: Awaited<ReturnType<typeof createWorkspace>>;
@@ -50,7 +51,10 @@ afterAll(async () => {
 
 const deliveries = async (actor = ws.admin) => {
   const res = await ctx.app.inject({ method: 'GET', url: '/api/webhooks/deliveries', headers: actor.headers });
-  return { status: res.statusCode, items: (res.json() as { items: WebhookDelivery[] }).items };
+  return {
+    status: res.statusCode,
+    items: res.statusCode === 200 ? bodyOf(res, WebhookDeliveriesResponseSchema).items : [],
+  };
 };
 
 describe('department webhooks', () => {
