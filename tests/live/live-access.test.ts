@@ -174,7 +174,7 @@ describe('while connected', () => {
         headers: actor.headers,
         payload: { name },
       });
-      return res.json() as { id: string; token: string };
+      return bodyOf(res, TokenCreatedSchema);
     };
     const [revoked, kept] = [await token('revoked'), await token('kept')];
     const dying = await openLive(ws, { headers: { authorization: `Bearer ${revoked.token}` } });

@@ -1,11 +1,13 @@
 import { runChange } from '@defuse/server/commands/run-change';
 import { appendEvents } from '@defuse/server/queries/events';
+import { TokenCreatedSchema } from '@defuse/shared';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LiveSocket, openLive, until } from '../helpers/app.ts';
 import { manualClock } from '../helpers/clock.ts';
 import { freshDatabase, usingPostgres } from '../helpers/db.ts';
 import { createActor, createWorkspace, fileBomb, isolationChanged } from '../helpers/factories.ts';
+import { bodyOf } from '../helpers/inject.ts';
 import { type Instance, startInstance } from '../helpers/instances.ts';
 
 /**
@@ -145,7 +147,7 @@ describe.runIf(usingPostgres())('two instances on one PostgreSQL', () => {
       headers: actor.headers,
       payload: { name: 'script' },
     });
-    const { id, token } = created.json() as { id: string; token: string };
+    const { id, token } = bodyOf(created, TokenCreatedSchema);
     const onB = await openLive(b.ws, { headers: { authorization: `Bearer ${token}` } });
     await onB.waitForLive('hello');
     const res = await a.app.inject({ method: 'DELETE', url: `/api/tokens/${id}`, headers: w.admin.headers });
@@ -163,7 +165,7 @@ describe.runIf(usingPostgres())('two instances on one PostgreSQL', () => {
       headers: actor.headers,
       payload: { name: 'script' },
     });
-    const { token } = created.json() as { token: string };
+    const { token } = bodyOf(created, TokenCreatedSchema);
     const me = (headers: Record<string, string>) => b.app.inject({ method: 'GET', url: '/api/me', headers });
     // B has resolved (and cached) the session before the change.
     expect((await me(actor.headers)).statusCode).toBe(200);
