@@ -478,7 +478,7 @@ export const notificationDeliveries = pgTable(
   ],
 );
 
-/** What a person chose to hear where; no row means the defaults in API.md. */
+/** What a person chose to hear where; no row means the defaults in docs/api.md. */
 export const notificationPreferences = pgTable('notification_preferences', {
   personId: uuid('person_id')
     .primaryKey()

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { IdSchema, TimeSchema } from './common.ts';
 
-/** What a person may hear about (API.md "Notifications"). */
+/** What a person may hear about (docs/api.md "Notifications"). */
 export const NOTIFICATION_KINDS = [
   'routed',
   'assigned',

@@ -18,7 +18,7 @@ import { type Actor, createActor, createProduct, createWorkspace, fileBomb } fro
 import { bodyOf } from '../helpers/inject.ts';
 
 /**
- * Every aggregate × every role × a restricted bomb (SECURITY.md check 21). The restricted bombs
+ * Every aggregate × every role × a restricted bomb (docs/security.md check 22). The restricted bombs
  * are filed by the field contact (a member of production) and routed to logistics: the logistics
  * member, pms, admins and the filer may read them; the lead of production may not, yet reads the
  * production people's isolation and the product's feedback. An aggregate must then neither count

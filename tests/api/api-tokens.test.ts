@@ -8,7 +8,7 @@ import { days } from '../helpers/clock.ts';
 import { type Actor, createActor, TEST_PASSWORD } from '../helpers/factories.ts';
 import { bodyOf, errorOf } from '../helpers/inject.ts';
 
-/** Check 23: API tokens are listed and revoked by their owner and admins, expire, and die with the password. */
+/** docs/security.md check 21: API tokens are listed and revoked by their owner and admins, expire, and die with the password. */
 let ctx: TestContext;
 
 beforeAll(async () => {

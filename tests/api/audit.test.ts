@@ -17,7 +17,7 @@ import { createWorkspace } from '../helpers/factories.ts';
 import { bodyOf } from '../helpers/inject.ts';
 
 /**
- * Every admin change writes exactly one admin.* event in its own transaction (API.md "Audit");
+ * Every admin change writes exactly one admin.* event in its own transaction (docs/api.md "Audit");
  * a change that fails writes none. Every route that changes something is either a row of
  * AUDITED or named in NOT_ADMIN: a new mutation route fails the first test until it is one of them.
  */

@@ -285,7 +285,7 @@ describe('errors from every layer, over a real socket', () => {
   });
 });
 
-describe('invalid Unicode (check 24)', () => {
+describe('invalid Unicode (docs/security.md check 23)', () => {
   it('a lone or reversed surrogate in a field is a 400 naming it, never a database error', async () => {
     for (const bad of ['\ud800', 'x\udfff', '\udc00\ud800']) {
       for (const [field, payload] of [

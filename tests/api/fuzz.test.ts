@@ -179,7 +179,7 @@ describe('every route, fed inputs generated from its schemas', () => {
     );
   }, 300_000);
 
-  it('refuses invalid Unicode in every string a body carries, naming the field (check 24)', async () => {
+  it('refuses invalid Unicode in every string a body carries, naming the field (docs/security.md check 23)', async () => {
     const refused: string[] = [];
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(ops)) {

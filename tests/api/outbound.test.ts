@@ -15,7 +15,7 @@ import { createTestContext, type TestContext } from '../helpers/app.ts';
 import { createWorkspace, fileBomb } from '../helpers/factories.ts';
 import { bodyOf, errorOf } from '../helpers/inject.ts';
 
-/** SECURITY.md check 27: webhooks never aim inward unless configured, and carry a signature. */
+/** docs/security.md check 24: webhooks never aim inward unless configured, and carry a signature. */
 let ctx: TestContext;
 let ws: Awaited<ReturnType<typeof createWorkspace>>;
 let receiver: Server;

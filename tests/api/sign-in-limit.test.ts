@@ -10,7 +10,7 @@ import { createActor, TEST_PASSWORD } from '../helpers/factories.ts';
 import { errorOf } from '../helpers/inject.ts';
 
 /**
- * Check 22 (and 4): sign-in attempts are counted in the database, before they are evaluated, so a
+ * docs/security.md check 4: sign-in attempts are counted in the database, before they are evaluated, so a
  * parallel burst of any size gets at most the limit evaluated; an attack on an account slows the
  * guesser (a delay of seconds) without locking the real person out for the window.
  */

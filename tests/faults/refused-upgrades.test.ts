@@ -40,7 +40,7 @@ async function closedByServer(conn: RawConnection, ms: number): Promise<boolean>
   return Promise.race([conn.ended.then(() => true), sleep(ms).then(() => false)]);
 }
 
-/** The API.md error body of a refused upgrade (its Content-Length, read whole once closed). */
+/** The docs/api.md error body of a refused upgrade (its Content-Length, read whole once closed). */
 function errorBody(conn: RawConnection): unknown {
   return JSON.parse(conn.received().toString('utf8'));
 }

@@ -165,7 +165,7 @@ describe('while connected', () => {
     expect(await live.closed).toBe(4401);
   });
 
-  it("closes a revoked token's socket at once, and leaves the owner's other token's socket open (check 23)", async () => {
+  it("closes a revoked token's socket at once, and leaves the owner's other token's socket open (docs/security.md check 21)", async () => {
     const actor = await createActor(ctx, 'field');
     const token = async (name: string) => {
       const res = await ctx.app.inject({

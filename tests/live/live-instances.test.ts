@@ -139,7 +139,7 @@ describe.runIf(usingPostgres())('two instances on one PostgreSQL', () => {
     other.close();
   });
 
-  it("closes a token's socket on B at once when the token is revoked through A (check 23)", async () => {
+  it("closes a token's socket on B at once when the token is revoked through A (docs/security.md check 21)", async () => {
     const actor = await createActor(a, 'field');
     const created = await a.app.inject({
       method: 'POST',

@@ -12,7 +12,7 @@ import {
 import { describe, expect, it } from 'vitest';
 
 /**
- * The shared rule against what API.md and PRODUCT.md say, written out by hand per person and
+ * The shared rule against what docs/api.md says, written out by hand per person and
  * status (not derived from the rule's own tables). tests/api/bomb-actions-matrix.test.ts holds the
  * server to the same rule over HTTP.
  */

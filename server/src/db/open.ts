@@ -53,7 +53,7 @@ export async function openEmbedded(dir: string): Promise<Database> {
 }
 
 /*
- * Timeouts on PostgreSQL, so that an outage is answered with a 503 within 2 s (API.md):
+ * Timeouts on PostgreSQL, so that an outage is answered with a 503 within 2 s (docs/api.md):
  * - connect: 1.5 s. A connection on a LAN takes milliseconds and one across a continent with TLS
  *   a few hundred; past 1.5 s the database is not answering, and the request still has time to
  *   answer its 503 within 2 s.

@@ -8,7 +8,7 @@ import { auditCsv, listAuditAfter } from '../queries/audit.ts';
 
 const admin = { roles: ['admin'] as const };
 
-/** The audit trail (API.md "Audit"): every admin.* event, for admins only. */
+/** The audit trail (docs/api.md "Audit"): every admin.* event, for admins only. */
 export async function auditRoutes(app: FastifyInstance, { deps }: { deps: Deps }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 

@@ -6,7 +6,7 @@ import { PersonSchema } from '../person.ts';
 import { EscalationSettingsSchema, PolicySchema, RoutingTableSchema } from '../routing.ts';
 
 /**
- * The `data` of each admin.* event (API.md "Audit"): who did it is the event's `actorId`; the
+ * The `data` of each admin.* event (docs/api.md "Audit"): who did it is the event's `actorId`; the
  * data names what changed. Updates carry `changed` (field names) and the before/after of those
  * fields only; settings carry the whole before and after (small, and read as a whole). Never a
  * password, a hash or a token: a password change is `passwordChanged`, a webhook URL its origin.

@@ -5,7 +5,7 @@ import { BOMB_EVENT_DATA } from './bomb-events.ts';
 import { PERSON_EVENT_DATA } from './person-events.ts';
 
 /**
- * Every event type and the one schema of its `data` (API.md "Events"). Adding a type is one entry
+ * Every event type and the one schema of its `data` (docs/api.md "Events"). Adding a type is one entry
  * here (in its section's file); the compiler then asks for its writer's payload and its renderer
  * on the board (describe-event's exhaustive switch).
  */
