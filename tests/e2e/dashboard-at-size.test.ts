@@ -4,24 +4,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ManualClock, manualClock, minutes } from '../helpers/clock.ts';
 import { createWorkspace, fileBomb, insertOpenBombs } from '../helpers/factories.ts';
-import { type Board, DESK, startBoard } from './support/board.ts';
+import { type Board, DESK, SHORT_ISOLATION_SETTINGS, startBoard } from './support/board.ts';
 
-/** Short windows so ten server minutes make three unanswered bombs an isolation with reasons. */
-const SETTINGS: IsolationSettings = {
-  silenceSeconds: 600,
-  breadthWindowSeconds: 3600,
-  trendWindowSeconds: 7 * 86_400,
-  watchScore: 20,
-  isolatedScore: 35,
-  bounceLimit: 2,
-  idleSeconds: 900,
-  soloLongSeconds: 1800,
-  loadHigh: 10_000,
-  silentBombsHigh: 3,
-  overdueBombsHigh: 10,
-  breadthLow: 1,
-  trendHigh: 10_000,
-};
 const PHONE_390 = { width: 390, height: 844 };
 const LONG_TITLE = `Serial${'X'.repeat(180)}`;
 
@@ -56,7 +40,7 @@ beforeAll(async () => {
   clock = manualClock(new Date());
   board = await startBoard({ clock });
   ws = await createWorkspace({ deps: board.deps });
-  await board.call(ws.admin, 'PUT', '/api/settings/isolation', SETTINGS);
+  await board.call(ws.admin, 'PUT', '/api/settings/isolation', SHORT_ISOLATION_SETTINGS);
   const d = ws.departments;
   // A thousand open bombs in logistics, sixty of them escalated, and a few elsewhere.
   await insertOpenBombs({ deps: board.deps }, 940, { filedById: ws.otherField.id, departmentId: d.logistics });

@@ -1,28 +1,11 @@
 import { drainIsolation, refreshPerson } from '@defuse/server/commands/refresh-isolation';
 import { appendEvents } from '@defuse/server/queries/events';
 import { getIsolationSettings } from '@defuse/server/queries/isolation';
-import type { Bomb, IsolationSettings } from '@defuse/shared';
+import type { Bomb } from '@defuse/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ManualClock, manualClock, minutes } from '../helpers/clock.ts';
 import { type Actor, createActor, createProduct, createWorkspace, fileBomb } from '../helpers/factories.ts';
-import { type Board, DESK, PHONE, startBoard } from './support/board.ts';
-
-/** Short windows so ten server minutes make three unanswered bombs an isolation. */
-const SETTINGS: IsolationSettings = {
-  silenceSeconds: 600,
-  breadthWindowSeconds: 3600,
-  trendWindowSeconds: 7 * 86_400,
-  watchScore: 20,
-  isolatedScore: 35,
-  bounceLimit: 2,
-  idleSeconds: 900,
-  soloLongSeconds: 1800,
-  loadHigh: 10_000,
-  silentBombsHigh: 3,
-  overdueBombsHigh: 10,
-  breadthLow: 1,
-  trendHigh: 10_000,
-};
+import { type Board, DESK, PHONE, SHORT_ISOLATION_SETTINGS, startBoard } from './support/board.ts';
 
 let board: Board;
 let clock: ManualClock;
@@ -33,7 +16,7 @@ beforeAll(async () => {
   clock = manualClock(new Date());
   board = await startBoard({ clock });
   ws = await createWorkspace({ deps: board.deps });
-  await board.call(ws.admin, 'PUT', '/api/settings/isolation', SETTINGS);
+  await board.call(ws.admin, 'PUT', '/api/settings/isolation', SHORT_ISOLATION_SETTINGS);
 });
 afterAll(async () => {
   await board?.close();

@@ -6,6 +6,7 @@ import { SESSION_COOKIE } from '@defuse/server/auth/tokens';
 import { type Clock, systemClock } from '@defuse/server/clock';
 import type { Deps } from '@defuse/server/deps';
 import { LocalSignal } from '@defuse/server/live/local-signal';
+import type { IsolationSettings } from '@defuse/shared';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
@@ -16,6 +17,23 @@ import { type Actor, createWorkspace } from '../../helpers/factories.ts';
 export const SCREENSHOTS = join(import.meta.dirname, '..', 'screenshots');
 export const PHONE = { width: 375, height: 740 };
 export const DESK = { width: 1280, height: 860 };
+
+/** Short windows so ten server minutes make three unanswered bombs an isolation with reasons. */
+export const SHORT_ISOLATION_SETTINGS: IsolationSettings = {
+  silenceSeconds: 600,
+  breadthWindowSeconds: 3600,
+  trendWindowSeconds: 7 * 86_400,
+  watchScore: 20,
+  isolatedScore: 35,
+  bounceLimit: 2,
+  idleSeconds: 900,
+  soloLongSeconds: 1800,
+  loadHigh: 10_000,
+  silentBombsHigh: 3,
+  overdueBombsHigh: 10,
+  breadthLow: 1,
+  trendHigh: 10_000,
+};
 
 export interface Board {
   app: FastifyInstance;
