@@ -24,21 +24,6 @@ export function visibleTo(viewer: Viewer): SQL | undefined {
   return or(...conditions);
 }
 
-/**
- * Of `ids`, the bombs the viewer may not read, with their keys: for aggregates stored ahead of
- * time for everyone (isolation reasons) that name bombs and cannot carry the condition themselves.
- * The condition is read as a value (null, from a null assignee, counts as unreadable).
- */
-export async function unreadableBombs(db: DbOrTx, viewer: Viewer, ids: string[]): Promise<Map<string, string>> {
-  const condition = visibleTo(viewer);
-  if (condition === undefined || ids.length === 0) return new Map();
-  const rows = await db
-    .select({ id: bombs.id, key: bombs.key, readable: sql<boolean>`coalesce(${condition}, false)` })
-    .from(bombs)
-    .where(inArray(bombs.id, [...new Set(ids)]));
-  return new Map(rows.flatMap((r) => (r.readable ? [] : [[r.id, r.key] as const])));
-}
-
 export async function findVisibleBomb(db: DbOrTx, viewer: Viewer, id: string): Promise<BombRow | undefined> {
   const [row] = await db
     .select()

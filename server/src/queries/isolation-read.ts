@@ -13,8 +13,7 @@ import { z } from 'zod';
 import type { DbOrTx } from '../db/types.ts';
 import { forbidden, notFound } from '../errors.ts';
 import { isManager, type Viewer } from '../viewer.ts';
-import { bombKeysFor, keysOf } from './bomb-keys.ts';
-import { unreadableBombs } from './bombs.ts';
+import { bombKeysOf, keysOf } from './bomb-keys.ts';
 import { cursorId, decodeCursor, encodeCursor } from './cursor.ts';
 import { entryColumns, localizeReasons, signalsAt, toEntry, utcDay } from './isolation.ts';
 
@@ -60,18 +59,12 @@ const unname = (text: string, keys: string[], by: string) =>
  * `bombIds` and their keys leave the messages; the person's load and counts stay, since they are
  * what the lead is there to see.
  */
-async function unnameUnreadable<T extends { reasons: IsolationReason[] }>(
-  db: DbOrTx,
+function unnameUnreadable<T extends { reasons: IsolationReason[] }>(
   viewer: Viewer,
   entries: T[],
-): Promise<T[]> {
-  if (isManager(viewer)) return entries;
-  const hidden = await unreadableBombs(
-    db,
-    viewer,
-    entries.flatMap((e) => e.reasons.flatMap((r) => r.bombIds)),
-  );
-  if (hidden.size === 0) return entries;
+  hidden: Map<string, string>,
+): T[] {
+  if (isManager(viewer) || hidden.size === 0) return entries;
   return entries.map((e) => ({
     ...e,
     reasons: e.reasons.map((r) => {
@@ -131,13 +124,14 @@ export async function listIsolation(
     .where(and(...where))
     .orderBy(desc(personIsolation.score), asc(personIsolation.personId))
     .limit(query.limit + 1);
-  const page = await unnameUnreadable(db, viewer, rows.slice(0, query.limit));
-  const last = page.at(-1);
-  const keys = await bombKeysFor(
+  const shown = rows.slice(0, query.limit);
+  const { readable: keys, hidden } = await bombKeysOf(
     db,
     viewer,
-    page.flatMap((r) => r.reasons.flatMap((reason) => reason.bombIds)),
+    shown.flatMap((r) => r.reasons.flatMap((reason) => reason.bombIds)),
   );
+  const page = unnameUnreadable(viewer, shown, hidden);
+  const last = page.at(-1);
   return {
     people: page.map((r) => ({
       personId: r.personId,
@@ -208,12 +202,12 @@ export async function getPersonIsolation(
         reasons: localizeReasons([], viewer.locale),
         updatedAt: now.toISOString(),
       };
-  const [unnamed = stored] = await unnameUnreadable(db, viewer, [stored]);
-  const keys = await bombKeysFor(
+  const { readable: keys, hidden } = await bombKeysOf(
     db,
     viewer,
-    unnamed.reasons.flatMap((r) => r.bombIds),
+    stored.reasons.flatMap((r) => r.bombIds),
   );
+  const [unnamed = stored] = unnameUnreadable(viewer, [stored], hidden);
   const entry = { ...unnamed, reasons: withKeys(unnamed.reasons, keys) };
   const firstDay = utcDay(new Date(now.getTime() - (HISTORY_DAYS - 1) * 86_400_000));
   const recent = await db
